@@ -1,0 +1,218 @@
+/**
+ * Schemas for the JSON real servers send, not the JSON their specs promise: numbers as strings,
+ * booleans as `0`/`"1"`, enum values newer than the client, dates with seven fractional digits and no
+ * zone, GUIDs without dashes, `null` where a field is simply absent.
+ *
+ * @example
+ * ```ts
+ * import { Lenient } from "@media-sessions/core"
+ * import { Schema } from "effect"
+ *
+ * const Row = Schema.Struct({
+ *   viewOffset: Lenient.optional(Lenient.Int),   // 12000 or "12000"
+ *   state: Lenient.optional(Lenient.OpenLiteral("playing", "paused")) // "buffering" kept as is
+ * })
+ * Schema.decodeUnknownSync(Row)({ viewOffset: "12000", state: "buffering" })
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as Arbitrary from "effect/Arbitrary"
+import type * as FastCheck from "effect/FastCheck"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+
+const numeric = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/
+
+const parseNumber = (s: string): number | undefined => numeric.test(s) ? globalThis.Number(s) : undefined
+
+/**
+ * A finite number sent as a number or as a numeric string (`"1080"`, `"-1"`, `"0.5"`).
+ *
+ * @since 0.1.0
+ * @category numbers
+ */
+export const Number: Schema.Schema<number, number | string> = Schema.transformOrFail(
+  Schema.Union(Schema.Number, Schema.String),
+  Schema.Finite,
+  {
+    strict: true,
+    decode: (input, _, ast) => {
+      if (typeof input === "number") return ParseResult.succeed(input)
+      const n = parseNumber(input)
+      return n === undefined
+        ? ParseResult.fail(new ParseResult.Type(ast, input, `Expected a number or numeric string, got ${JSON.stringify(input)}`))
+        : ParseResult.succeed(n)
+    },
+    encode: ParseResult.succeed
+  }
+).annotations({ identifier: "LenientNumber" })
+
+/**
+ * An integer sent as a number or as a numeric string.
+ *
+ * @since 0.1.0
+ * @category numbers
+ */
+export const Int: Schema.Schema<number, number | string> = Number.pipe(Schema.compose(Schema.Int))
+  .annotations({ identifier: "LenientInt" })
+
+const truthy: Record<string, boolean> = { "true": true, "1": true, "false": false, "0": false }
+
+/**
+ * A boolean sent as `true`/`false`, `1`/`0`, or any of those as a string (`"1"`, `"true"`, `"False"`).
+ *
+ * @since 0.1.0
+ * @category booleans
+ */
+export const Boolean: Schema.Schema<boolean, boolean | 0 | 1 | string> = Schema.transformOrFail(
+  Schema.Union(Schema.Boolean, Schema.Literal(0, 1), Schema.String),
+  Schema.Boolean,
+  {
+    strict: true,
+    decode: (input, _, ast) => {
+      if (typeof input === "boolean") return ParseResult.succeed(input)
+      if (typeof input === "number") return ParseResult.succeed(input === 1)
+      const b = truthy[input.trim().toLowerCase()]
+      return b === undefined
+        ? ParseResult.fail(new ParseResult.Type(ast, input, `Expected a boolean, got ${JSON.stringify(input)}`))
+        : ParseResult.succeed(b)
+    },
+    encode: ParseResult.succeed
+  }
+).annotations({ identifier: "LenientBoolean" })
+
+/**
+ * A known literal, or any other string: typed for the values the client knows, never a decode failure for
+ * a value a newer server added.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type OpenLiteral<Known extends string> = Known | (string & {})
+
+/**
+ * An open union of string literals: known values are typed, unknown values are kept as strings.
+ *
+ * @since 0.1.0
+ * @category strings
+ */
+export const OpenLiteral = <const Known extends ReadonlyArray<string>>(
+  ...known: Known
+): Schema.Schema<OpenLiteral<Known[number]>, string> =>
+  Schema.String.annotations({
+    identifier: `OpenLiteral<${known.join(" | ")}>`,
+    arbitrary: () => (fc) => fc.oneof(fc.constantFrom(...known), fc.string())
+  }) as Schema.Schema<OpenLiteral<Known[number]>, string>
+
+const isoDate =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?\s*(Z|z|[+-]\d{2}:?\d{2})?$/
+
+/**
+ * Parses an ISO 8601 date-time with 0 to 7 fractional digits and an optional zone; no zone means UTC,
+ * which is what .NET servers mean by it. Returns `undefined` when the text is not such a date.
+ *
+ * @since 0.1.0
+ * @category dates
+ */
+export const parseIsoDate = (text: string): Date | undefined => {
+  const m = isoDate.exec(text)
+  if (m === null) return undefined
+  const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "", zone] = m
+  const millis = frac === "" ? 0 : globalThis.Number((frac + "00").slice(0, 3))
+  // Not Date.UTC: it maps years 0–99 to 1900–1999, and .NET's "never" is year 1.
+  const check = new Date(0)
+  check.setUTCFullYear(+y!, +mo! - 1, +d!)
+  check.setUTCHours(+h, +mi, +s, millis)
+  const base = check.getTime()
+  // Date.UTC rolls over (Feb 30 → Mar 2, 24:00 → next day): reject what the calendar does not have.
+  if (
+    isNaN(base) || check.getUTCDate() !== +d! || check.getUTCMonth() !== +mo! - 1 || check.getUTCHours() !== +h ||
+    check.getUTCMinutes() !== +mi || check.getUTCSeconds() !== +s
+  ) return undefined
+  if (zone === undefined || zone === "Z" || zone === "z") return check
+  const sign = zone[0] === "-" ? -1 : 1
+  const digits = zone.slice(1).replace(":", "")
+  return new Date(base - sign * (+digits.slice(0, 2) * 60 + +digits.slice(2)) * 60_000)
+}
+
+/**
+ * An ISO 8601 date-time string with 0–7 fractional digits (`.0000000` from .NET) and optional `Z` or offset.
+ *
+ * @since 0.1.0
+ * @category dates
+ */
+export const IsoDate: Schema.Schema<Date, string> = Schema.transformOrFail(Schema.String, Schema.DateFromSelf, {
+  strict: true,
+  decode: (input, _, ast) => {
+    const date = parseIsoDate(input)
+    return date === undefined
+      ? ParseResult.fail(new ParseResult.Type(ast, input, `Expected an ISO 8601 date, got ${JSON.stringify(input)}`))
+      : ParseResult.succeed(date)
+  },
+  encode: (date) => ParseResult.succeed(date.toISOString())
+}).annotations({
+  identifier: "LenientIsoDate",
+  arbitrary: () => (fc) =>
+    fc.date({ min: new Date(Date.UTC(1, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true })
+})
+
+const guid = /^\{?([0-9a-fA-F]{8})-?([0-9a-fA-F]{4})-?([0-9a-fA-F]{4})-?([0-9a-fA-F]{4})-?([0-9a-fA-F]{12})\}?$/
+
+/**
+ * Normalises a GUID written with or without dashes (or braces) to the lowercase dashed form;
+ * `undefined` when the text is not a GUID.
+ *
+ * @since 0.1.0
+ * @category guids
+ */
+export const normalizeGuid = (text: string): string | undefined => {
+  const m = guid.exec(text)
+  return m === null ? undefined : m.slice(1).join("-").toLowerCase()
+}
+
+/**
+ * A GUID with or without dashes, decoded to the lowercase dashed form so ids from different endpoints
+ * compare equal (Jellyfin sends `UserId` undashed and `Id` dashed for the same user).
+ *
+ * @since 0.1.0
+ * @category guids
+ */
+export const Guid: Schema.Schema<string, string> = Schema.transformOrFail(Schema.String, Schema.String, {
+  strict: true,
+  decode: (input, _, ast) => {
+    const normal = normalizeGuid(input)
+    return normal === undefined
+      ? ParseResult.fail(new ParseResult.Type(ast, input, `Expected a GUID, got ${JSON.stringify(input)}`))
+      : ParseResult.succeed(normal)
+  },
+  encode: ParseResult.succeed
+}).annotations({ identifier: "LenientGuid", arbitrary: () => (fc) => fc.uuid() })
+
+/**
+ * An optional property that may also arrive as `null`: both decode to an absent key.
+ *
+ * @since 0.1.0
+ * @category properties
+ */
+export const optional = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
+  Schema.optionalWith(schema, { exact: true, nullable: true })
+
+/**
+ * An array that may be absent or `null`, decoded to an empty array in both cases.
+ *
+ * @since 0.1.0
+ * @category properties
+ */
+export const optionalArray = <A, I, R>(item: Schema.Schema<A, I, R>) =>
+  Schema.optionalWith(Schema.Array(item), { nullable: true, default: () => [] })
+
+/**
+ * The `fast-check` arbitrary of a schema's encoded side: what a server may legally send for it. Used by
+ * property tests to feed decoders realistic and hostile inputs.
+ *
+ * @since 0.1.0
+ * @category testing
+ */
+export const encodedArbitrary = <A, I, R>(schema: Schema.Schema<A, I, R>): FastCheck.Arbitrary<I> =>
+  Arbitrary.make(Schema.encodedSchema(schema))

@@ -1,0 +1,606 @@
+/**
+ * The one request pipeline every provider runs through. A provider describes itself as data (name, base
+ * URL, headers, which values are secret, how its error statuses and bodies read) and gets back an executor;
+ * each operation describes its request, whether it is idempotent and how to decode its answer.
+ *
+ * For every call the executor: checks header values, sends the request with `Accept: application/json`
+ * and no trace propagation headers, bounds each attempt (until the body is read) by the attempt timeout,
+ * reads at most `maxResponseBytes`, maps statuses to tagged errors, retries what the policy allows (never
+ * a non-idempotent request that may have reached the server), bounds the whole call by the total timeout,
+ * decodes the body with a Schema and records one span `"<Provider>.<operation>"`. Secrets are sent only in
+ * headers, whose names are added to the redacted header names, and are scrubbed from every error.
+ *
+ * @example
+ * ```ts
+ * import { Transport } from "@media-sessions/core"
+ * import { HttpClientRequest } from "@effect/platform"
+ * import { Effect, Redacted, Schema } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const transport = yield* Transport.make({
+ *     name: "Example",
+ *     baseUrl: "http://127.0.0.1:32400",
+ *     secretHeaders: { "x-example-token": Redacted.make("secret") }
+ *   })
+ *   return yield* transport.execute({
+ *     name: "getThings",
+ *     idempotent: true,
+ *     request: HttpClientRequest.get("/things"),
+ *     decode: Transport.json(Schema.Array(Schema.String))
+ *   })
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as FiberRef from "effect/FiberRef"
+import { identity } from "effect/Function"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Random from "effect/Random"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import {
+  DecodeError,
+  ForbiddenError,
+  type HttpFailure,
+  InvalidRequestError,
+  NotFoundError,
+  RateLimitedError,
+  ResponseTooLargeError,
+  StatusError,
+  TimeoutError,
+  TransportError,
+  UnauthorizedError
+} from "./ClientError.js"
+import * as Redaction from "./Redaction.js"
+import * as RetryPolicy from "./RetryPolicy.js"
+import * as TimeoutPolicy from "./TimeoutPolicy.js"
+
+/**
+ * A response whose status was not 2xx, read and redacted, offered to the provider's classifier.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ErrorResponse {
+  readonly provider: string
+  readonly operation: string
+  readonly status: number
+  readonly headers: Headers.Headers
+  /** The body text, secrets scrubbed. */
+  readonly text: string
+  /** A short excerpt of the body for messages. */
+  readonly excerpt: string | undefined
+  /** The body parsed as JSON and scrubbed, when it was JSON. */
+  readonly json: unknown
+  /** The JSON body decoded by the provider's `errorBody` schema, when it matched. */
+  readonly body: unknown
+  /** `Retry-After` in milliseconds, when sent and readable. */
+  readonly retryAfterMillis: number | undefined
+}
+
+/**
+ * How a provider differs from the others: everything the shared pipeline needs to know.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Provider<PE = never> {
+  /** Display name, used in error messages and span names (`"Plex"`). */
+  readonly name: string
+  /** The server's base URL; any path prefix (`/jellyfin`) is kept. */
+  readonly baseUrl: string
+  /** Headers sent with every request. */
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  /** Secret headers sent with every request; their names are redacted in traces. */
+  readonly secretHeaders?: Readonly<Record<string, Redacted.Redacted<string>>> | undefined
+  /** Further secret values scrubbed from every error (an admin secret that is only ever sent in a body). */
+  readonly secrets?: ReadonlyArray<Redacted.Redacted<string>> | undefined
+  /** Shapes of secrets the client may not know (a session key echoed by the server). */
+  readonly secretPatterns?: ReadonlyArray<RegExp> | undefined
+  /** Decodes JSON error bodies into the `body` field of status errors. */
+  readonly errorBody?: Schema.Schema<any, any> | undefined
+  /** Maps an error status to a provider-specific error before core's mapping applies. */
+  readonly classifyStatus?: ((response: ErrorResponse) => PE | undefined) | undefined
+  /** Finds an error reported inside a 2xx JSON body (Kaltura's `KalturaAPIException`). */
+  readonly inspectBody?: ((json: unknown, redactor: Redaction.Redactor, operation: string) => PE | undefined) | undefined
+  /** Layer-level retry policy; `false` disables retries. */
+  readonly retry?: RetryPolicy.Options | false | undefined
+  /** Layer-level timeouts. */
+  readonly timeout?: TimeoutPolicy.Options | undefined
+  /** Bodies larger than this fail with `ResponseTooLargeError` (default 32 MiB). */
+  readonly maxResponseBytes?: number | undefined
+  /** Send `traceparent`/`b3` headers (default false: media servers take no part in traces). */
+  readonly propagateTrace?: boolean | undefined
+  /** A last say over the HttpClient (logging, proxies, extra headers). */
+  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
+}
+
+/**
+ * How an operation reads a successful response.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export type Decoder<A> =
+  | { readonly _tag: "Json"; readonly schema: Schema.Schema<A, any>; readonly expected: string }
+  | { readonly _tag: "Empty"; readonly value: A }
+
+/**
+ * Decode a JSON body with a Schema. `expected` names it in decode errors (defaults to the schema's
+ * identifier).
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const json = <A, I>(schema: Schema.Schema<A, I>, expected?: string): Decoder<A> => ({
+  _tag: "Json",
+  schema,
+  expected: expected ?? describe(schema)
+})
+
+/**
+ * Ignore the body (204 and friends); the call succeeds with `undefined`.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const empty: Decoder<void> = { _tag: "Empty", value: undefined }
+
+const describe = (schema: Schema.Schema.Any): string => {
+  const id = schema.ast.annotations[Symbol.for("effect/annotation/Identifier")]
+  return typeof id === "string" ? id : "a JSON response"
+}
+
+/**
+ * One call: its name, its request (URL relative to the base), whether repeating it is safe, how to read
+ * its answer.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Operation<A, E = never> {
+  readonly name: string
+  readonly request: HttpClientRequest.HttpClientRequest
+  /** Safe to send again after it may have reached the server. */
+  readonly idempotent: boolean
+  readonly decode: Decoder<A>
+  /** Maps an error status to an operation-specific error before the provider's and core's mappings. */
+  readonly classifyStatus?: ((response: ErrorResponse) => E | undefined) | undefined
+  /** Secret values used only by this call (a session key passed as an argument). */
+  readonly secrets?: ReadonlyArray<string | Redacted.Redacted<string>> | undefined
+  /** Non-secret span attributes. */
+  readonly attributes?: Readonly<Record<string, unknown>> | undefined
+}
+
+/**
+ * The executor a provider gets back.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Transport<PE> {
+  readonly provider: string
+  readonly execute: <A, E = never>(
+    operation: Operation<A, E>
+  ) => Effect.Effect<A, HttpFailure | InvalidRequestError | PE | E>
+}
+
+const defaultMaxResponseBytes = 32 * 1024 * 1024
+const maxRedirects = 5
+
+interface RawResponse {
+  readonly status: number
+  readonly headers: Headers.Headers
+  readonly text: string
+}
+
+const transportCodes: Record<string, { reason: TransportError["reason"]; sent: boolean }> = {
+  ECONNREFUSED: { reason: "ConnectionRefused", sent: false },
+  ENOTFOUND: { reason: "DnsFailure", sent: false },
+  EAI_AGAIN: { reason: "DnsFailure", sent: false },
+  ECONNRESET: { reason: "ConnectionReset", sent: true },
+  EPIPE: { reason: "ConnectionReset", sent: true },
+  UND_ERR_SOCKET: { reason: "ConnectionReset", sent: true },
+  UND_ERR_CLOSED: { reason: "ConnectionReset", sent: true }
+}
+
+// fetch wraps the system error: TypeError("fetch failed", { cause: { code: "ECONNREFUSED" } });
+// undici's own client throws it directly. Walk the chain for the first known code.
+const findCode = (cause: unknown): string | undefined => {
+  for (let current = cause, depth = 0; current !== null && typeof current === "object" && depth < 6; depth++) {
+    const code = (current as { code?: unknown }).code
+    if (typeof code === "string" && code in transportCodes) return code
+    const errors = (current as { errors?: unknown }).errors
+    if (Array.isArray(errors)) {
+      const inner = errors.map(findCode).find((c) => c !== undefined)
+      if (inner !== undefined) return inner
+    }
+    current = (current as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+const causeText = (cause: unknown): string => {
+  const parts: Array<string> = []
+  for (let current = cause, depth = 0; current !== null && current !== undefined && depth < 4; depth++) {
+    if (current instanceof Error || typeof current === "object") {
+      const message = (current as { message?: unknown }).message
+      const code = (current as { code?: unknown }).code
+      if (typeof message === "string" && message.length > 0) parts.push(message)
+      else if (typeof code === "string") parts.push(code)
+      current = (current as { cause?: unknown }).cause
+    } else {
+      parts.push(String(current))
+      break
+    }
+  }
+  return parts.length === 0 ? "unknown transport failure" : parts.join(": ")
+}
+
+const isJsonContent = (headers: Headers.Headers) => {
+  const type = headers["content-type"]
+  return type === undefined || /json/i.test(type)
+}
+
+const bodyKind = (text: string, headers: Headers.Headers): string => {
+  const trimmed = text.trimStart()
+  if (trimmed.length === 0) return "an empty body"
+  if (/^<!doctype html|^<html/i.test(trimmed)) return "an HTML page"
+  if (trimmed.startsWith("<")) return "XML"
+  const type = headers["content-type"]
+  return type === undefined ? "a non-JSON body" : `a ${type.split(";")[0]} body`
+}
+
+const parseJson = (text: string): Either.Either<unknown, SyntaxError> => {
+  try {
+    return Either.right(JSON.parse(text))
+  } catch (e) {
+    return Either.left(e as SyntaxError)
+  }
+}
+
+const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
+  path.map((key, i) =>
+    typeof key === "number" ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`
+  ).join("")
+
+/**
+ * Builds the executor for a provider from the `HttpClient` in context.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = <PE = never>(provider: Provider<PE>): Effect.Effect<Transport<PE>, never, HttpClient.HttpClient> =>
+  Effect.map(HttpClient.HttpClient, (httpClient) => fromClient(httpClient, provider))
+
+/**
+ * Builds the executor for a provider from a given `HttpClient`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromClient = <PE = never>(
+  httpClient: HttpClient.HttpClient,
+  provider: Provider<PE>
+): Transport<PE> => {
+  const name = provider.name
+  const baseUrl = provider.baseUrl.replace(/\/+$/, "")
+  const origin = safeOrigin(baseUrl)
+  const secretHeaders = Object.entries(provider.secretHeaders ?? {})
+  const staticHeaders: Record<string, string> = { ...provider.headers, accept: "application/json" }
+  for (const [key, value] of secretHeaders) staticHeaders[key] = Redacted.value(value)
+  const redactedNames = secretHeaders.map(([key]) => key.toLowerCase())
+  const providerSecrets = [...secretHeaders.map(([, v]) => v), ...(provider.secrets ?? [])]
+  const providerRedactor = Redaction.make(providerSecrets, provider.secretPatterns)
+  const maxBytes = provider.maxResponseBytes ?? defaultMaxResponseBytes
+  const layerRetry = provider.retry === false ? RetryPolicy.make({ maxRetries: 0 }) : RetryPolicy.make(provider.retry)
+  const layerTimeout = TimeoutPolicy.make(provider.timeout)
+  const errorBody = provider.errorBody === undefined ? undefined : Schema.decodeUnknownOption(provider.errorBody)
+
+  const client = httpClient.pipe(
+    HttpClient.mapRequest((request) =>
+      HttpClientRequest.prependUrl(request, baseUrl).pipe(HttpClientRequest.setHeaders(staticHeaders))
+    ),
+    provider.transformClient ?? identity
+  )
+  const propagate = provider.propagateTrace ?? false
+
+  const execute = <A, E>(operation: Operation<A, E>): Effect.Effect<A, HttpFailure | InvalidRequestError | PE | E> => {
+    const op = operation.name
+    const redactor = operation.secrets === undefined || operation.secrets.length === 0
+      ? providerRedactor
+      : Redaction.make([...providerSecrets, ...operation.secrets], provider.secretPatterns)
+
+    const headerProblem = findUnsafeHeader(operation.request)
+    if (headerProblem !== undefined) {
+      return Effect.fail(
+        new InvalidRequestError({
+          provider: name,
+          operation: op,
+          field: `header ${headerProblem}`,
+          reason: "must not contain CR, LF or NUL characters"
+        })
+      )
+    }
+
+    const transportError = (error: HttpClientError.HttpClientError): TransportError => {
+      if (error._tag === "RequestError" && error.reason === "InvalidUrl") {
+        return new TransportError({ provider: name, operation: op, reason: "InvalidUrl", sent: false, detail: "invalid URL" })
+      }
+      const code = findCode(error.cause)
+      const known = code === undefined ? undefined : transportCodes[code]
+      // A failure while reading the body means the response had started: the request reached the server.
+      const reason = known?.reason ?? (error._tag === "ResponseError" ? "ConnectionReset" : "Other")
+      return new TransportError({
+        provider: name,
+        operation: op,
+        reason,
+        sent: known?.sent ?? true,
+        detail: redactor.text(causeText(error.cause))
+      })
+    }
+
+    const readBody = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<string, TransportError | ResponseTooLargeError> => {
+      const tooLarge = new ResponseTooLargeError({ provider: name, operation: op, limitBytes: maxBytes })
+      const declared = response.headers["content-length"]
+      if (declared !== undefined) {
+        const length = Number(declared)
+        if (length > maxBytes) return Effect.fail(tooLarge)
+        if (Number.isFinite(length)) return Effect.mapError(response.text, transportError)
+      }
+      const decoder = new TextDecoder()
+      let size = 0
+      let text = ""
+      return response.stream.pipe(
+        Stream.mapError(transportError),
+        Stream.runForEach((chunk) => {
+          size += chunk.byteLength
+          if (size > maxBytes) return Effect.fail(tooLarge)
+          text += decoder.decode(chunk, { stream: true })
+          return Effect.void
+        }),
+        Effect.map(() => text + decoder.decode())
+      )
+    }
+
+    const send = (request: HttpClientRequest.HttpClientRequest, redirects: number): Effect.Effect<
+      RawResponse,
+      TransportError | ResponseTooLargeError | StatusError
+    > =>
+      client.execute(request).pipe(
+        Effect.mapError(transportError),
+        Effect.flatMap((response) => {
+          const location = response.status >= 300 && response.status < 400 ? response.headers["location"] : undefined
+          if (location === undefined) {
+            return Effect.map(readBody(response), (text) => ({ status: response.status, headers: response.headers, text }))
+          }
+          return followRedirect(request, response.status, location, redirects)
+        })
+      )
+
+    // Credentials travel in headers, so a redirect is followed only for safe methods within the same origin
+    // (fetch would forward custom token headers anywhere); anything else surfaces as a status error.
+    const followRedirect = (
+      request: HttpClientRequest.HttpClientRequest,
+      status: number,
+      location: string,
+      redirects: number
+    ) => {
+      const target = safeUrl(location, request.url)
+      const refuse = (why: string) =>
+        Effect.fail(new StatusError({ provider: name, operation: op, status, excerpt: `redirect not followed: ${why}` }))
+      if (target === undefined) return refuse("invalid Location")
+      if (target.origin !== origin) return refuse("it leads to another origin")
+      if (request.method !== "GET" && request.method !== "HEAD") return refuse(`${request.method} is not redirected`)
+      if (redirects >= maxRedirects) return refuse(`more than ${maxRedirects} redirects`)
+      return send(HttpClientRequest.setUrl(request, target.toString().slice(baseUrl.length)), redirects + 1)
+    }
+
+    const classify = (raw: RawResponse): HttpFailure | PE | E => {
+      const parsed = isJsonContent(raw.headers) && raw.text.length > 0 ? parseJson(raw.text) : undefined
+      const jsonBody = parsed !== undefined && Either.isRight(parsed) ? redactor.value(parsed.right) : undefined
+      const body = jsonBody === undefined || errorBody === undefined
+        ? undefined
+        : Option.getOrUndefined(errorBody(jsonBody))
+      const retryAfterMillis = RetryPolicy.parseRetryAfter(raw.headers["retry-after"], Date.now())
+      const response: ErrorResponse = {
+        provider: name,
+        operation: op,
+        status: raw.status,
+        headers: raw.headers,
+        text: redactor.text(raw.text),
+        excerpt: Redaction.excerpt(redactor, raw.text),
+        json: jsonBody,
+        body,
+        retryAfterMillis
+      }
+      const specific = operation.classifyStatus?.(response) ?? provider.classifyStatus?.(response)
+      if (specific !== undefined) return specific
+      return statusError(response)
+    }
+
+    const attempt = (policy: TimeoutPolicy.TimeoutPolicy) =>
+      send(operation.request, 0).pipe(
+        Effect.timeoutFail({
+          duration: policy.attemptMillis,
+          onTimeout: () => new TimeoutError({ provider: name, operation: op, scope: "attempt", millis: policy.attemptMillis })
+        }),
+        Effect.flatMap((raw): Effect.Effect<RawResponse, HttpFailure | PE | E> =>
+          raw.status >= 200 && raw.status < 300 ? Effect.succeed(raw) : Effect.fail(classify(raw))
+        ),
+        Effect.locally(HttpClient.currentTracerPropagation, propagate),
+        withManualRedirects
+      )
+
+    const retrying = (
+      policy: RetryPolicy.RetryPolicy,
+      timeouts: TimeoutPolicy.TimeoutPolicy,
+      started: number
+    ): Effect.Effect<RawResponse, HttpFailure | PE | E> => {
+      const loop = (retry: number): Effect.Effect<RawResponse, HttpFailure | PE | E> =>
+        Effect.catchAll(attempt(timeouts), (error) => {
+          if (retry >= policy.maxRetries || !isRetryable(error, operation.idempotent, policy)) return Effect.fail(error)
+          const retryAfter = (error as { retryAfterMillis?: number }).retryAfterMillis
+          if (retryAfter !== undefined && retryAfter > policy.retryAfterCapMillis) return Effect.fail(error)
+          return Effect.flatMap(Random.next, (random) => {
+            const delay = retryAfter ?? RetryPolicy.backoffMillis(policy, retry, random)
+            return Effect.flatMap(Clock.currentTimeMillis, (now) => {
+              // Sleeping past the deadline only to time out would hide the real cause.
+              if (now - started + delay >= timeouts.totalMillis) return Effect.fail(error)
+              return Effect.logDebug(`${name} ${op}: retrying after ${delay} ms`).pipe(
+                Effect.annotateLogs({ provider: name, operation: op, retry: retry + 1, cause: messageOf(error) }),
+                Effect.zipRight(Effect.sleep(delay)),
+                Effect.zipRight(loop(retry + 1))
+              )
+            })
+          })
+        })
+      return loop(0)
+    }
+
+    const decode = (raw: RawResponse): Effect.Effect<A, DecodeError | PE> => {
+      const decoder = operation.decode
+      if (decoder._tag === "Empty") return Effect.succeed(decoder.value)
+      const parsed = parseJson(raw.text)
+      if (Either.isLeft(parsed)) {
+        const kind = bodyKind(raw.text, raw.headers)
+        const looksJson = /^\s*[[{]/.test(raw.text)
+        return Effect.fail(
+          new DecodeError({
+            provider: name,
+            operation: op,
+            expected: "JSON",
+            path: "",
+            detail: looksJson ? `truncated or malformed JSON (${parsed.left.message})` : `got ${kind}`,
+            excerpt: Redaction.excerpt(redactor, raw.text)
+          })
+        )
+      }
+      const found = provider.inspectBody?.(parsed.right, redactor, op)
+      if (found !== undefined) return Effect.fail(found)
+      const result = Schema.decodeUnknownEither(decoder.schema)(parsed.right, { onExcessProperty: "ignore" })
+      if (Either.isRight(result)) return Effect.succeed(result.right)
+      const issue = ParseResult.ArrayFormatter.formatErrorSync(result.left)[0]
+      return Effect.fail(
+        new DecodeError({
+          provider: name,
+          operation: op,
+          expected: decoder.expected,
+          path: issue === undefined ? "" : formatPath(issue.path),
+          detail: redactor.text(issue?.message ?? "does not match the schema"),
+          excerpt: Redaction.excerpt(redactor, raw.text)
+        })
+      )
+    }
+
+    const program = Effect.flatMap(
+      Effect.zip(FiberRef.get(RetryPolicy.currentOverride), FiberRef.get(TimeoutPolicy.currentOverride)),
+      ([retryOverride, timeoutOverride]) => {
+        const policy = RetryPolicy.merge(layerRetry, retryOverride)
+        const timeouts = TimeoutPolicy.merge(layerTimeout, timeoutOverride)
+        return Effect.flatMap(Clock.currentTimeMillis, (started) =>
+          retrying(policy, timeouts, started).pipe(
+            Effect.flatMap(decode),
+            Effect.timeoutFail({
+              duration: timeouts.totalMillis,
+              onTimeout: () => new TimeoutError({ provider: name, operation: op, scope: "total", millis: timeouts.totalMillis })
+            })
+          ))
+      }
+    )
+
+    return program.pipe(
+      Effect.locallyWith(Headers.currentRedactedNames, (names) => names.concat(redactedNames)),
+      Effect.withSpan(`${name}.${op}`, {
+        kind: "client",
+        captureStackTrace: false,
+        attributes: { "media.provider": name, "media.operation": op, ...operation.attributes }
+      })
+    )
+  }
+
+  return { provider: name, execute }
+}
+
+// Fetch follows redirects itself and would carry custom token headers to any origin; keep it from doing so
+// (merging into any options the user provided) and let the transport decide.
+const withManualRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.contextWithEffect((context: Context.Context<never>) => {
+    const init = Context.getOption(context, FetchHttpClient.RequestInit)
+    return Effect.provideService(effect, FetchHttpClient.RequestInit, {
+      ...Option.getOrElse(init, () => ({})),
+      redirect: "manual"
+    })
+  })
+
+const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error)
+
+const isRetryable = (error: unknown, idempotent: boolean, policy: RetryPolicy.RetryPolicy): boolean => {
+  if (error instanceof TransportError) return error.reason !== "InvalidUrl" && (idempotent || !error.sent)
+  if (!idempotent) return false
+  if (error instanceof TimeoutError) return error.scope === "attempt"
+  if (error instanceof RateLimitedError || error instanceof StatusError) return policy.retryStatuses.has(error.status)
+  return false
+}
+
+/**
+ * Core's mapping of an error status to a tagged error: 401, 403, 404, 429/503, anything else.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const statusError = (response: ErrorResponse): HttpFailure => {
+  const fields = {
+    provider: response.provider,
+    operation: response.operation,
+    status: response.status,
+    ...(response.excerpt === undefined ? {} : { excerpt: response.excerpt }),
+    ...(response.body === undefined ? {} : { body: response.body })
+  }
+  switch (response.status) {
+    case 401:
+      return new UnauthorizedError(fields)
+    case 403:
+      return new ForbiddenError(fields)
+    case 404:
+      return new NotFoundError(fields)
+    case 429:
+    case 503:
+      return new RateLimitedError(
+        response.retryAfterMillis === undefined ? fields : { ...fields, retryAfterMillis: response.retryAfterMillis }
+      )
+    default:
+      return new StatusError(fields)
+  }
+}
+
+const findUnsafeHeader = (request: HttpClientRequest.HttpClientRequest): string | undefined => {
+  for (const key in request.headers) {
+    if (/[\r\n\0]/.test(request.headers[key]!)) return key
+  }
+  return undefined
+}
+
+const safeUrl = (location: string, base: string): URL | undefined => {
+  try {
+    return new URL(location, base)
+  } catch {
+    return undefined
+  }
+}
+
+const safeOrigin = (baseUrl: string): string => safeUrl(baseUrl, "http://invalid.invalid")?.origin ?? ""
