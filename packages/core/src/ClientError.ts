@@ -24,8 +24,7 @@ export const origin = {
   operation: Schema.String
 } as const
 
-const prefix = (self: { readonly provider: string; readonly operation: string }) =>
-  `${self.provider} ${self.operation}`
+const prefix = (self: { readonly provider: string; readonly operation: string }) => `${self.provider} ${self.operation}`
 
 const withExcerpt = (text: string, excerpt: string | undefined) =>
   excerpt === undefined || excerpt.length === 0 ? text : `${text}: ${excerpt}`
@@ -96,7 +95,10 @@ export class UnauthorizedError extends Schema.TaggedError<UnauthorizedError>("@m
   { ...statusFields, hint: Schema.optional(Schema.String) }
 ) {
   override get message(): string {
-    return withExcerpt(`${prefix(this)}: ${this.status} Unauthorized${this.hint ? ` (${this.hint})` : ""}`, this.excerpt)
+    return withExcerpt(
+      `${prefix(this)}: ${this.status} Unauthorized${this.hint ? ` (${this.hint})` : ""}`,
+      this.excerpt
+    )
   }
 }
 

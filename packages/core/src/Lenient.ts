@@ -41,7 +41,9 @@ export const Number: Schema.Schema<number, number | string> = Schema.transformOr
       if (typeof input === "number") return ParseResult.succeed(input)
       const n = parseNumber(input)
       return n === undefined
-        ? ParseResult.fail(new ParseResult.Type(ast, input, `Expected a number or numeric string, got ${JSON.stringify(input)}`))
+        ? ParseResult.fail(
+          new ParseResult.Type(ast, input, `Expected a number or numeric string, got ${JSON.stringify(input)}`)
+        )
         : ParseResult.succeed(n)
     },
     encode: ParseResult.succeed

@@ -89,7 +89,8 @@ export const excerpt = (redactor: Redactor, body: string): string | undefined =>
   let text = body
   if (/^\s*</.test(text)) {
     const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)
-    text = title?.[1] ?? text.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, " ").replace(/<[^>]*>/g, " ")
+    text = title?.[1] ??
+      text.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, " ").replace(/<[^>]*>/g, " ")
   }
   text = redactor.text(text.replace(/\s+/g, " ").trim())
   if (text.length === 0) return undefined

@@ -131,7 +131,11 @@ export const withOverride: {
 } = dual(
   2,
   <A, E, R>(self: Effect.Effect<A, E, R>, options: Options): Effect.Effect<A, E, R> =>
-    Effect.locallyWith(self, currentOverride, (outer: Options | undefined) => outer === undefined ? options : { ...outer, ...options })
+    Effect.locallyWith(
+      self,
+      currentOverride,
+      (outer: Options | undefined) => outer === undefined ? options : { ...outer, ...options }
+    )
 )
 
 /**

@@ -338,7 +338,11 @@ export const text = (body: string, status = 200, contentType = "text/plain; char
  * @category responses
  */
 export const html = (title: string, status: number): SimResponse =>
-  text(`<!DOCTYPE html><html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>`, status, "text/html")
+  text(
+    `<!DOCTYPE html><html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>`,
+    status,
+    "text/html"
+  )
 
 /**
  * An answer with no body.

@@ -138,16 +138,19 @@ export const make = (handler: Handler): {
     }
     seen.push(recorded)
     const answer = handler(recorded)
-    return Effect.flatMap(Effect.isEffect(answer) ? answer : Effect.succeed(answer), (result) =>
-      result instanceof TransportFault
-        ? Effect.fail(
-          new HttpClientError.RequestError({
-            request,
-            reason: "Transport",
-            cause: Object.assign(new TypeError("fetch failed"), { cause: { code: result.code } })
-          })
-        )
-        : Effect.succeed(HttpClientResponse.fromWeb(request, result)))
+    return Effect.flatMap(
+      Effect.isEffect(answer) ? answer : Effect.succeed(answer),
+      (result) =>
+        result instanceof TransportFault
+          ? Effect.fail(
+            new HttpClientError.RequestError({
+              request,
+              reason: "Transport",
+              cause: Object.assign(new TypeError("fetch failed"), { cause: { code: result.code } })
+            })
+          )
+          : Effect.succeed(HttpClientResponse.fromWeb(request, result))
+    )
   })
   return {
     client,

@@ -95,5 +95,9 @@ export const withOverride: {
 } = dual(
   2,
   <A, E, R>(self: Effect.Effect<A, E, R>, options: Options): Effect.Effect<A, E, R> =>
-    Effect.locallyWith(self, currentOverride, (outer: Options | undefined) => outer === undefined ? options : { ...outer, ...options })
+    Effect.locallyWith(
+      self,
+      currentOverride,
+      (outer: Options | undefined) => outer === undefined ? options : { ...outer, ...options }
+    )
 )

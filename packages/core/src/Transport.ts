@@ -115,7 +115,9 @@ export interface Provider<PE = never> {
   /** Maps an error status to a provider-specific error before core's mapping applies. */
   readonly classifyStatus?: ((response: ErrorResponse) => PE | undefined) | undefined
   /** Finds an error reported inside a 2xx JSON body (Kaltura's `KalturaAPIException`). */
-  readonly inspectBody?: ((json: unknown, redactor: Redaction.Redactor, operation: string) => PE | undefined) | undefined
+  readonly inspectBody?:
+    | ((json: unknown, redactor: Redaction.Redactor, operation: string) => PE | undefined)
+    | undefined
   /** Layer-level retry policy; `false` disables retries. */
   readonly retry?: RetryPolicy.Options | false | undefined
   /** Layer-level timeouts. */
@@ -273,9 +275,7 @@ const parseJson = (text: string): Either.Either<unknown, SyntaxError> => {
 }
 
 const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
-  path.map((key, i) =>
-    typeof key === "number" ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`
-  ).join("")
+  path.map((key, i) => typeof key === "number" ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`).join("")
 
 /**
  * Builds the executor for a provider from the `HttpClient` in context.
@@ -311,9 +311,7 @@ export const fromClient = <PE = never>(
   const errorBody = provider.errorBody === undefined ? undefined : Schema.decodeUnknownOption(provider.errorBody)
 
   const client = httpClient.pipe(
-    HttpClient.mapRequest((request) =>
-      HttpClientRequest.prependUrl(request, baseUrl).pipe(HttpClientRequest.setHeaders(staticHeaders))
-    ),
+    HttpClient.mapRequest(HttpClientRequest.setHeaders(staticHeaders)),
     provider.transformClient ?? identity
   )
   const propagate = provider.propagateTrace ?? false
@@ -338,7 +336,13 @@ export const fromClient = <PE = never>(
 
     const transportError = (error: HttpClientError.HttpClientError): TransportError => {
       if (error._tag === "RequestError" && error.reason === "InvalidUrl") {
-        return new TransportError({ provider: name, operation: op, reason: "InvalidUrl", sent: false, detail: "invalid URL" })
+        return new TransportError({
+          provider: name,
+          operation: op,
+          reason: "InvalidUrl",
+          sent: false,
+          detail: "invalid URL"
+        })
       }
       const code = findCode(error.cause)
       const known = code === undefined ? undefined : transportCodes[code]
@@ -353,7 +357,9 @@ export const fromClient = <PE = never>(
       })
     }
 
-    const readBody = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<string, TransportError | ResponseTooLargeError> => {
+    const readBody = (
+      response: HttpClientResponse.HttpClientResponse
+    ): Effect.Effect<string, TransportError | ResponseTooLargeError> => {
       const tooLarge = new ResponseTooLargeError({ provider: name, operation: op, limitBytes: maxBytes })
       const declared = response.headers["content-length"]
       if (declared !== undefined) {
@@ -365,7 +371,12 @@ export const fromClient = <PE = never>(
       let size = 0
       let text = ""
       return response.stream.pipe(
-        Stream.mapError(transportError),
+        // A 204 (or any response without a body) has no stream to read.
+        Stream.catchAll((error) =>
+          error._tag === "ResponseError" && error.reason === "EmptyBody"
+            ? Stream.empty
+            : Stream.fail(transportError(error))
+        ),
         Stream.runForEach((chunk) => {
           size += chunk.byteLength
           if (size > maxBytes) return Effect.fail(tooLarge)
@@ -385,7 +396,10 @@ export const fromClient = <PE = never>(
         Effect.flatMap((response) => {
           const location = response.status >= 300 && response.status < 400 ? response.headers["location"] : undefined
           if (location === undefined) {
-            return Effect.map(readBody(response), (text) => ({ status: response.status, headers: response.headers, text }))
+            return Effect.map(
+              readBody(response),
+              (text) => ({ status: response.status, headers: response.headers, text })
+            )
           }
           return followRedirect(request, response.status, location, redirects)
         })
@@ -401,21 +415,23 @@ export const fromClient = <PE = never>(
     ) => {
       const target = safeUrl(location, request.url)
       const refuse = (why: string) =>
-        Effect.fail(new StatusError({ provider: name, operation: op, status, excerpt: `redirect not followed: ${why}` }))
+        Effect.fail(
+          new StatusError({ provider: name, operation: op, status, excerpt: `redirect not followed: ${why}` })
+        )
       if (target === undefined) return refuse("invalid Location")
       if (target.origin !== origin) return refuse("it leads to another origin")
       if (request.method !== "GET" && request.method !== "HEAD") return refuse(`${request.method} is not redirected`)
       if (redirects >= maxRedirects) return refuse(`more than ${maxRedirects} redirects`)
-      return send(HttpClientRequest.setUrl(request, target.toString().slice(baseUrl.length)), redirects + 1)
+      return send(HttpClientRequest.setUrl(request, target.toString()), redirects + 1)
     }
 
-    const classify = (raw: RawResponse): HttpFailure | PE | E => {
+    const classify = (raw: RawResponse, now: number): HttpFailure | PE | E => {
       const parsed = isJsonContent(raw.headers) && raw.text.length > 0 ? parseJson(raw.text) : undefined
       const jsonBody = parsed !== undefined && Either.isRight(parsed) ? redactor.value(parsed.right) : undefined
       const body = jsonBody === undefined || errorBody === undefined
         ? undefined
         : Option.getOrUndefined(errorBody(jsonBody))
-      const retryAfterMillis = RetryPolicy.parseRetryAfter(raw.headers["retry-after"], Date.now())
+      const retryAfterMillis = RetryPolicy.parseRetryAfter(raw.headers["retry-after"], now)
       const response: ErrorResponse = {
         provider: name,
         operation: op,
@@ -433,13 +449,16 @@ export const fromClient = <PE = never>(
     }
 
     const attempt = (policy: TimeoutPolicy.TimeoutPolicy) =>
-      send(operation.request, 0).pipe(
+      send(HttpClientRequest.prependUrl(operation.request, baseUrl), 0).pipe(
         Effect.timeoutFail({
           duration: policy.attemptMillis,
-          onTimeout: () => new TimeoutError({ provider: name, operation: op, scope: "attempt", millis: policy.attemptMillis })
+          onTimeout: () =>
+            new TimeoutError({ provider: name, operation: op, scope: "attempt", millis: policy.attemptMillis })
         }),
         Effect.flatMap((raw): Effect.Effect<RawResponse, HttpFailure | PE | E> =>
-          raw.status >= 200 && raw.status < 300 ? Effect.succeed(raw) : Effect.fail(classify(raw))
+          raw.status >= 200 && raw.status < 300
+            ? Effect.succeed(raw)
+            : Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(classify(raw, now)))
         ),
         Effect.locally(HttpClient.currentTracerPropagation, propagate),
         withManualRedirects
@@ -516,7 +535,8 @@ export const fromClient = <PE = never>(
             Effect.flatMap(decode),
             Effect.timeoutFail({
               duration: timeouts.totalMillis,
-              onTimeout: () => new TimeoutError({ provider: name, operation: op, scope: "total", millis: timeouts.totalMillis })
+              onTimeout: () =>
+                new TimeoutError({ provider: name, operation: op, scope: "total", millis: timeouts.totalMillis })
             })
           ))
       }
@@ -546,8 +566,7 @@ const withManualRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Ef
     })
   })
 
-const messageOf = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error)
+const messageOf = (error: unknown): string => error instanceof Error ? error.message : String(error)
 
 const isRetryable = (error: unknown, idempotent: boolean, policy: RetryPolicy.RetryPolicy): boolean => {
   if (error instanceof TransportError) return error.reason !== "InvalidUrl" && (idempotent || !error.sent)

@@ -130,3 +130,217 @@ describe("Transport", () => {
       expect((yield* fake.service.requests).length).toBeGreaterThan(3)
     }))
 })
+
+describe("Transport status mapping", () => {
+  const cases: Array<[number, string]> = [
+    [400, "StatusError"],
+    [401, "UnauthorizedError"],
+    [403, "ForbiddenError"],
+    [404, "NotFoundError"],
+    [405, "StatusError"],
+    [429, "RateLimitedError"],
+    [500, "StatusError"],
+    [502, "StatusError"],
+    [503, "RateLimitedError"],
+    [504, "StatusError"]
+  ]
+  for (const [status, tag] of cases) {
+    it.effect(`maps ${status} to ${tag} carrying the status`, () =>
+      Effect.gen(function*() {
+        const { exit } = yield* run(
+          () => TestHttpClient.text(`error ${status}`, { status }),
+          (t) => t.execute({ ...getThings(false), request: HttpClientRequest.post("/things") })
+        )
+        expect(failure(exit)).toMatchObject({ _tag: tag, status, provider: "Example", operation: "getThings" })
+      }))
+  }
+
+  it.effect("carries the Retry-After of a 429 as milliseconds", () =>
+    Effect.gen(function*() {
+      const { exit } = yield* run(
+        () => TestHttpClient.text("slow down", { status: 429, headers: { "retry-after": "3600" } }),
+        (t) => t.execute(getThings())
+      )
+      expect(failure(exit)).toMatchObject({ _tag: "RateLimitedError", retryAfterMillis: 3_600_000 })
+    }))
+
+  it.effect("decodes a JSON error body with the provider's errorBody schema", () =>
+    Effect.gen(function*() {
+      const fake = TestHttpClient.make(() =>
+        TestHttpClient.json({ errors: [{ code: 1001, message: "User could not be authenticated" }] }, { status: 401 })
+      )
+      const transport = Transport.fromClient(fake.client, {
+        ...provider,
+        errorBody: Schema.Struct({
+          errors: Schema.Array(Schema.Struct({ code: Schema.Number, message: Schema.String }))
+        })
+      })
+      const error = failure(yield* Effect.exit(transport.execute(getThings())))
+      expect(error).toMatchObject({
+        _tag: "UnauthorizedError",
+        body: { errors: [{ code: 1001, message: "User could not be authenticated" }] }
+      })
+    }))
+
+  it.effect("lets the operation, then the provider, classify a status before core does", () =>
+    Effect.gen(function*() {
+      class PassRequired extends Schema.TaggedError<PassRequired>()("PassRequired", { status: Schema.Number }) {}
+      const fake = TestHttpClient.make(() => TestHttpClient.text("feature not enabled", { status: 401 }))
+      const transport = Transport.fromClient(fake.client, {
+        ...provider,
+        classifyStatus: (r) => r.status === 418 ? new PassRequired({ status: 418 }) : undefined
+      })
+      const error = failure(
+        yield* Effect.exit(transport.execute({
+          ...getThings(),
+          classifyStatus: (r) => r.text.includes("not enabled") ? new PassRequired({ status: r.status }) : undefined
+        }))
+      )
+      expect(error).toMatchObject({ _tag: "PassRequired", status: 401 })
+    }))
+
+  it.effect("finds an error reported inside a 200 body with inspectBody", () =>
+    Effect.gen(function*() {
+      class ApiError extends Schema.TaggedError<ApiError>()("ApiError", { code: Schema.String }) {}
+      const fake = TestHttpClient.make(() => TestHttpClient.json({ objectType: "Exception", code: "INVALID_KS" }))
+      const transport = Transport.fromClient(fake.client, {
+        ...provider,
+        inspectBody: (json) =>
+          (json as any)?.objectType === "Exception" ? new ApiError({ code: (json as any).code }) : undefined
+      })
+      expect(failure(yield* Effect.exit(transport.execute(getThings())))).toMatchObject({
+        _tag: "ApiError",
+        code: "INVALID_KS"
+      })
+    }))
+})
+
+describe("Transport decoding", () => {
+  const bodies: Array<[string, string, string, string]> = [
+    ["XML", "<?xml version=\"1.0\"?><MediaContainer size=\"0\"/>", "text/xml", "got XML"],
+    ["truncated JSON", "{\"things\": [\"a\", \"b", "application/json", "truncated or malformed JSON"],
+    ["an empty body", "", "application/json", "got an empty body"]
+  ]
+  for (const [label, body, type, detail] of bodies) {
+    it.effect(`reports ${label} on a 200 as a DecodeError expecting JSON`, () =>
+      Effect.gen(function*() {
+        const { exit } = yield* run(
+          () => new Response(body, { headers: { "content-type": type } }),
+          (t) => t.execute(getThings())
+        )
+        const error = failure(exit)
+        expect(error).toMatchObject({ _tag: "DecodeError", expected: "JSON" })
+        expect(error.message).toContain(detail)
+      }))
+  }
+
+  it.effect("an empty decoder accepts a 204 without a body", () =>
+    Effect.gen(function*() {
+      const { exit } = yield* run(
+        () => new Response(null, { status: 204 }),
+        (t) => t.execute({ ...getThings(false), decode: Transport.empty })
+      )
+      expect(exit).toStrictEqual(Exit.void)
+    }))
+})
+
+describe("Transport request checks", () => {
+  it.effect("rejects a header value with CR/LF before sending anything", () =>
+    Effect.gen(function*() {
+      const { exit, seen } = yield* run(
+        () => TestHttpClient.json({ things: [] }),
+        (t) =>
+          t.execute({
+            ...getThings(),
+            request: HttpClientRequest.get("/things", { headers: { "x-name": "a\r\nx-evil: 1" } })
+          })
+      )
+      expect(failure(exit)).toMatchObject({ _tag: "InvalidRequestError", field: "header x-name" })
+      expect(seen).toHaveLength(0)
+    }))
+
+  it.effect("fails with ResponseTooLargeError when a body exceeds the limit, declared or streamed", () =>
+    Effect.gen(function*() {
+      const big = JSON.stringify({ things: Array.from({ length: 2000 }, () => "abcdefghij") })
+      for (const declared of [true, false]) {
+        const fake = TestHttpClient.make(() =>
+          declared
+            ? new Response(big, {
+              headers: { "content-type": "application/json", "content-length": String(big.length) }
+            })
+            : new Response(new Blob([big]).stream(), { headers: { "content-type": "application/json" } })
+        )
+        const transport = Transport.fromClient(fake.client, { ...provider, maxResponseBytes: 10_000 })
+        expect(failure(yield* Effect.exit(transport.execute(getThings())))).toMatchObject({
+          _tag: "ResponseTooLargeError",
+          limitBytes: 10_000
+        })
+      }
+    }))
+
+  it.effect("follows a same-origin redirect for GET, keeping the path prefix", () =>
+    Effect.gen(function*() {
+      const { exit, seen } = yield* run(
+        (r) =>
+          r.path === "/prefix/things"
+            ? new Response(null, { status: 302, headers: { location: "/prefix/moved" } })
+            : TestHttpClient.json({ things: ["moved"] }),
+        (t) => t.execute(getThings())
+      )
+      expect(exit).toStrictEqual(Exit.succeed({ things: ["moved"] }))
+      expect(seen.map((r) => r.path)).toStrictEqual(["/prefix/things", "/prefix/moved"])
+      expect(seen[1]!.headers["x-example-token"]).toBe("tok-SECRET-123456")
+    }))
+
+  it.effect("never follows a redirect to another origin, so the token never leaves", () =>
+    Effect.gen(function*() {
+      const { exit, seen } = yield* run(
+        () => new Response(null, { status: 301, headers: { location: "http://elsewhere.test/steal" } }),
+        (t) => t.execute(getThings())
+      )
+      expect(failure(exit)).toMatchObject({ _tag: "StatusError", status: 301 })
+      expect(failure(exit).message).toContain("another origin")
+      expect(seen).toHaveLength(1)
+    }))
+
+  it.effect("does not redirect a POST", () =>
+    Effect.gen(function*() {
+      const { exit, seen } = yield* run(
+        () => new Response(null, { status: 307, headers: { location: "/prefix/other" } }),
+        (t) => t.execute({ ...getThings(false), request: HttpClientRequest.post("/things") })
+      )
+      expect(failure(exit)).toMatchObject({ _tag: "StatusError", status: 307 })
+      expect(seen).toHaveLength(1)
+    }))
+})
+
+describe("Transport timeouts", () => {
+  it.effect("fails an attempt with TimeoutError(attempt) when retries are off", () =>
+    Effect.gen(function*() {
+      const fake = TestHttpClient.make(() => Effect.never)
+      const transport = Transport.fromClient(fake.client, {
+        ...provider,
+        retry: false,
+        timeout: { attempt: "2 seconds" }
+      })
+      const fiber = yield* Effect.fork(transport.execute(getThings()))
+      yield* TestClock.adjust("2 seconds")
+      expect(failure(yield* Fiber.await(fiber))).toMatchObject({ _tag: "TimeoutError", scope: "attempt", millis: 2000 })
+    }))
+
+  it.effect("fails with TimeoutError(total) when attempts keep stalling past the deadline", () =>
+    Effect.gen(function*() {
+      const fake = TestHttpClient.make(() => Effect.never)
+      const transport = Transport.fromClient(fake.client, {
+        ...provider,
+        retry: { maxRetries: 100, jitter: false, baseDelay: "10 millis" },
+        timeout: { attempt: "3 seconds", total: "7 seconds" }
+      })
+      const fiber = yield* Effect.fork(transport.execute(getThings()))
+      yield* TestClock.adjust("6999 millis")
+      expect(fiber.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("1 millis")
+      expect(failure(yield* Fiber.await(fiber))).toMatchObject({ _tag: "TimeoutError", scope: "total", millis: 7000 })
+      expect((yield* fake.service.requests).length).toBe(3)
+    }))
+})
