@@ -21,6 +21,7 @@ import * as Arbitrary from "effect/Arbitrary"
 import type * as FastCheck from "effect/FastCheck"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import { FastDecodeId, invalid } from "./CompiledDecoder.js"
 
 const numeric = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/
 
@@ -48,7 +49,15 @@ export const Number: Schema.Schema<number, number | string> = Schema.transformOr
     },
     encode: ParseResult.succeed
   }
-).annotations({ identifier: "LenientNumber" })
+).annotations({
+  identifier: "LenientNumber",
+  [FastDecodeId]: (u: unknown) =>
+    typeof u === "number"
+      ? (isFinite(u) ? u : invalid)
+      : typeof u === "string"
+      ? parseNumber(u) ?? invalid
+      : invalid
+})
 
 /**
  * An integer sent as a number or as a numeric string.
@@ -57,7 +66,13 @@ export const Number: Schema.Schema<number, number | string> = Schema.transformOr
  * @category numbers
  */
 export const Int: Schema.Schema<number, number | string> = Number.pipe(Schema.compose(Schema.Int))
-  .annotations({ identifier: "LenientInt" })
+  .annotations({
+    identifier: "LenientInt",
+    [FastDecodeId]: (u: unknown) => {
+      const n = typeof u === "number" ? u : typeof u === "string" ? parseNumber(u) : undefined
+      return n !== undefined && globalThis.Number.isSafeInteger(n) ? n : invalid
+    }
+  })
 
 const truthy: Record<string, boolean> = { "true": true, "1": true, "false": false, "0": false }
 
@@ -82,7 +97,19 @@ export const Boolean: Schema.Schema<boolean, boolean | 0 | 1 | string> = Schema.
     },
     encode: ParseResult.succeed
   }
-).annotations({ identifier: "LenientBoolean" })
+).annotations({
+  identifier: "LenientBoolean",
+  [FastDecodeId]: (u: unknown) =>
+    typeof u === "boolean"
+      ? u
+      : u === 1
+      ? true
+      : u === 0
+      ? false
+      : typeof u === "string"
+      ? truthy[u.trim().toLowerCase()] ?? invalid
+      : invalid
+})
 
 /**
  * A known literal, or any other string: typed for the values the client knows, never a decode failure for
@@ -155,6 +182,7 @@ export const IsoDate: Schema.Schema<Date, string> = Schema.transformOrFail(Schem
   encode: (date) => ParseResult.succeed(date.toISOString())
 }).annotations({
   identifier: "LenientIsoDate",
+  [FastDecodeId]: (u: unknown) => typeof u === "string" ? parseIsoDate(u) ?? invalid : invalid,
   arbitrary: () => (fc) =>
     fc.date({ min: new Date(Date.UTC(1, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true })
 })
@@ -189,7 +217,11 @@ export const Guid: Schema.Schema<string, string> = Schema.transformOrFail(Schema
       : ParseResult.succeed(normal)
   },
   encode: ParseResult.succeed
-}).annotations({ identifier: "LenientGuid", arbitrary: () => (fc) => fc.uuid() })
+}).annotations({
+  identifier: "LenientGuid",
+  arbitrary: () => (fc) => fc.uuid(),
+  [FastDecodeId]: (u: unknown) => typeof u === "string" ? normalizeGuid(u) ?? invalid : invalid
+})
 
 /**
  * An optional property that may also arrive as `null`: both decode to an absent key.

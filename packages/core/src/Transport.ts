@@ -64,6 +64,7 @@ import {
   TransportError,
   UnauthorizedError
 } from "./ClientError.js"
+import * as CompiledDecoder from "./CompiledDecoder.js"
 import * as Redaction from "./Redaction.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 import * as TimeoutPolicy from "./TimeoutPolicy.js"
@@ -137,7 +138,12 @@ export interface Provider<PE = never> {
  * @category decoding
  */
 export type Decoder<A> =
-  | { readonly _tag: "Json"; readonly schema: Schema.Schema<A, any>; readonly expected: string }
+  | {
+    readonly _tag: "Json"
+    readonly schema: Schema.Schema<A, any>
+    readonly expected: string
+    readonly decode: (json: unknown) => Either.Either<A, ParseResult.ParseError>
+  }
   | { readonly _tag: "Empty"; readonly value: A }
 
 /**
@@ -150,7 +156,8 @@ export type Decoder<A> =
 export const json = <A, I>(schema: Schema.Schema<A, I>, expected?: string): Decoder<A> => ({
   _tag: "Json",
   schema,
-  expected: expected ?? describe(schema)
+  expected: expected ?? describe(schema),
+  decode: CompiledDecoder.compile(schema)
 })
 
 /**
@@ -510,7 +517,7 @@ export const fromClient = <PE = never>(
       }
       const found = provider.inspectBody?.(parsed.right, redactor, op)
       if (found !== undefined) return Effect.fail(found)
-      const result = Schema.decodeUnknownEither(decoder.schema)(parsed.right, { onExcessProperty: "ignore" })
+      const result = decoder.decode(parsed.right)
       if (Either.isRight(result)) return Effect.succeed(result.right)
       const issue = ParseResult.ArrayFormatter.formatErrorSync(result.left)[0]
       return Effect.fail(

@@ -6,6 +6,11 @@ export * as ClientError from "./ClientError.js"
 /**
  * @since 0.1.0
  */
+export * as CompiledDecoder from "./CompiledDecoder.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Lenient from "./Lenient.js"
 
 /**
