@@ -477,14 +477,21 @@ const checkCommon = (options: {
  * and a repeated name keeps its first position with the last value.
  *
  * @example
- * import * as Effect from "effect/Effect"
+ * ```ts
+ * import { Effect } from "effect"
  * import * as Ks from "@media-sessions/kaltura/Ks"
  *
- * const ks = Ks.encodeV2(
- *   { secret: "0123456789abcdef", partnerId: 1234, userId: "alice", type: Ks.SessionType.ADMIN, expiresAt: 1700086400 },
- *   crypto.getRandomValues(new Uint8Array(16))
- * )
- * // Effect.runPromise(ks) resolves to "djJ8MTIzNHw…" (base64 of "v2|1234|…")
+ * const random = crypto.getRandomValues(new Uint8Array(16))
+ * const program = Ks.encodeV2({
+ *   secret: "0123456789abcdef",
+ *   partnerId: 1234,
+ *   userId: "alice",
+ *   type: Ks.SessionType.ADMIN,
+ *   expiresAt: 1700086400
+ * }, random)
+ * // every v2 KS is the base64 of "v2|<partnerId>|<ciphertext>", so it starts with "djJ8"
+ * Effect.runPromise(program).then((ks) => console.log(ks.startsWith("djJ8")))
+ * ```
  *
  * @since 0.1.0
  * @category encoding
@@ -511,13 +518,22 @@ export const encodeV2 = (options: EncodeV2Options, random: Uint8Array): Effect.E
  * server would then read different fields (e.g. a user id spilling into the privileges).
  *
  * @example
- * import * as Effect from "effect/Effect"
+ * ```ts
+ * import { Effect } from "effect"
  * import * as Ks from "@media-sessions/kaltura/Ks"
  *
- * const ks = Ks.encodeV1({
- *   secret: "0123456789abcdef", partnerId: 1234, userId: "alice", type: Ks.SessionType.USER,
- *   expiresAt: 1700086400, privileges: "view:*", rand: 4242
+ * const program = Ks.encodeV1({
+ *   secret: "0123456789abcdef",
+ *   partnerId: 1234,
+ *   userId: "alice",
+ *   type: Ks.SessionType.USER,
+ *   expiresAt: 1700086400,
+ *   privileges: "view:*",
+ *   rand: 4242
  * })
+ * Effect.runPromise(program).then((ks) => console.log(atob(ks).split("|")[1]))
+ * // "1234;1234;1700086400;0;4242;alice;view:*"
+ * ```
  *
  * @since 0.1.0
  * @category encoding
@@ -530,8 +546,15 @@ export const encodeV1 = (options: EncodeV1Options): Effect.Effect<string, KsErro
     if ([options.userId, privileges, rand].some((field) => field.includes(";"))) {
       return yield* fail("InvalidInput", "userId, privileges and rand must not contain ';' in a v1 KS")
     }
-    const info = [options.partnerId, options.partnerId, options.expiresAt, options.type, rand, options.userId, privileges]
-      .join(";")
+    const info = [
+      options.partnerId,
+      options.partnerId,
+      options.expiresAt,
+      options.type,
+      rand,
+      options.userId,
+      privileges
+    ].join(";")
     const signature = hex(yield* sha1(utf8(secret + info)))
     return base64Encode(utf8(`${signature}|${info}`))
   })
@@ -542,8 +565,8 @@ export const encodeV1 = (options: EncodeV1Options): Effect.Effect<string, KsErro
  * Defaults: user `""`, type USER, expiry 86400 s, version 2.
  *
  * @example
- * import * as Effect from "effect/Effect"
- * import * as Redacted from "effect/Redacted"
+ * ```ts
+ * import { Effect, Redacted } from "effect"
  * import * as Ks from "@media-sessions/kaltura/Ks"
  *
  * const program = Ks.generate({
@@ -552,6 +575,8 @@ export const encodeV1 = (options: EncodeV1Options): Effect.Effect<string, KsErro
  *   type: Ks.SessionType.ADMIN,
  *   privileges: "disableentitlement"
  * })
+ * Effect.runPromise(program).then((ks) => console.log(ks.length > 0))
+ * ```
  *
  * @since 0.1.0
  * @category encoding
@@ -743,13 +768,16 @@ const decodeV2 = (unpacked: UnpackedV2, secrets: ReadonlyArray<string>): Effect.
  * you expect.
  *
  * @example
- * import * as Effect from "effect/Effect"
+ * ```ts
+ * import { Effect } from "effect"
  * import * as Ks from "@media-sessions/kaltura/Ks"
  *
- * const program = (ks: string) =>
+ * const describe = (ks: string) =>
  *   Ks.decode(ks, "0123456789abcdef").pipe(
  *     Effect.map((info) => `${info.userId} of partner ${info.partnerId} until ${info.expiresAt}`)
  *   )
+ * console.log(typeof describe)
+ * ```
  *
  * @since 0.1.0
  * @category decoding
@@ -766,10 +794,13 @@ export const decode = (ks: string, secret: Secret): Effect.Effect<KsInfo, KsErro
  * signed or encrypted part). Nothing is verified.
  *
  * @example
- * import * as Effect from "effect/Effect"
+ * ```ts
+ * import { Effect } from "effect"
  * import * as Ks from "@media-sessions/kaltura/Ks"
  *
  * const partnerOf = (ks: string) => Ks.peek(ks).pipe(Effect.map((header) => header.partnerId))
+ * console.log(typeof partnerOf)
+ * ```
  *
  * @since 0.1.0
  * @category decoding
@@ -782,11 +813,14 @@ export const peek = (ks: string): Effect.Effect<KsHeader, KsError> =>
  * a KS is already expired in its `expiresAt` second.
  *
  * @example
- * import * as Effect from "effect/Effect"
+ * ```ts
+ * import { Effect } from "effect"
  * import * as Ks from "@media-sessions/kaltura/Ks"
  *
  * const stillValid = (ks: string, secret: string) =>
  *   Ks.decode(ks, secret).pipe(Effect.flatMap(Ks.isExpired), Effect.map((expired) => !expired))
+ * console.log(typeof stillValid)
+ * ```
  *
  * @since 0.1.0
  * @category decoding

@@ -32,7 +32,11 @@ const openV2 = (ks: string, secret = SECRET) => {
   const second = decoded.indexOf("|", 3)
   const cipher = decoded.subarray(second + 1)
   const decipher = createDecipheriv("aes-128-cbc", aesKey(secret), Buffer.alloc(16)).setAutoPadding(false)
-  return { header: decoded.subarray(0, second + 1).toString(), cipher, plain: Buffer.concat([decipher.update(cipher), decipher.final()]) }
+  return {
+    header: decoded.subarray(0, second + 1).toString(),
+    cipher,
+    plain: Buffer.concat([decipher.update(cipher), decipher.final()])
+  }
 }
 
 /** v1 by hand: `base64(sha1hex(secret . info) . "|" . info)`. */
@@ -327,7 +331,8 @@ describe("Ks.decode", () => {
     Effect.gen(function*() {
       const ks = yield* Ks.encodeV2(v2Options(), RANDOM)
       const bytes = Buffer.from(ks.replace(/-/g, "+").replace(/_/g, "/"), "base64")
-      bytes[bytes.length - 20] ^= 0x01
+      const at = bytes.length - 20
+      bytes[at] = bytes[at]! ^ 0x01
       const tampered = bytes.toString("base64").replace(/\+/g, "-").replace(/\//g, "_")
       expect((yield* Effect.flip(Ks.decode(tampered, SECRET))).reason).toBe("SignatureMismatch")
     }))
@@ -338,6 +343,12 @@ describe("Ks.decode", () => {
       const [signature, info] = Buffer.from(ks, "base64").toString().split("|") as [string, string]
       const tampered = Buffer.from(`${signature}|${info.replace(";1700086400;", ";1900000000;")}`).toString("base64")
       expect((yield* Effect.flip(Ks.decode(tampered, SECRET))).reason).toBe("SignatureMismatch")
+    }))
+
+  it.effect("refuses an empty secret before looking at the KS", () =>
+    Effect.gen(function*() {
+      const ks = yield* Ks.encodeV2(v2Options(), RANDOM)
+      expect((yield* Effect.flip(Ks.decode(ks, ""))).reason).toBe("InvalidInput")
     }))
 
   it.effect("calls text that is not a KS malformed", () =>
