@@ -53,8 +53,16 @@ export interface RecordedRequest {
  * @category models
  */
 export class TransportFault {
+  /**
+   * @since 0.1.0
+   */
   readonly _tag = "TransportFault"
-  constructor(readonly code: "ECONNREFUSED" | "ECONNRESET" | "ENOTFOUND") {}
+  constructor(
+    /**
+     * @since 0.1.0
+     */
+    readonly code: "ECONNREFUSED" | "ECONNRESET" | "ENOTFOUND"
+  ) {}
 }
 
 /**
