@@ -8,7 +8,8 @@
  *
  * @since 0.1.0
  */
-import { ClientError, Lenient } from "@media-sessions/core"
+import type { Lenient } from "@media-sessions/core"
+import { ClientError } from "@media-sessions/core"
 import * as Schema from "effect/Schema"
 
 /**
@@ -165,12 +166,12 @@ export class KalturaApiError extends Schema.TaggedError<KalturaApiError>("@media
  *
  * @example
  * ```ts
- * import { KalturaError } from "@media-sessions/kaltura"
+ * import { KalturaClient, KalturaError } from "@media-sessions/kaltura"
  * import { Effect } from "effect"
  *
- * declare const program: Effect.Effect<string, KalturaError.GetError>
- * const recovered = program.pipe(
- *   Effect.catchIf(KalturaError.isApiError("INVALID_KS"), () => Effect.succeed("log in again"))
+ * const whoAmI = Effect.flatMap(KalturaClient.KalturaClient, (kaltura) => kaltura.get())
+ * const orReason = whoAmI.pipe(
+ *   Effect.catchIf(KalturaError.isApiError("INVALID_KS"), (error) => Effect.succeed(error.reason))
  * )
  * ```
  *

@@ -4,8 +4,9 @@
  * They decode what the server really sends rather than what its API description declares: the JSON
  * serializer writes PHP runtime values, so `get` answers `partnerId`, `expiry` and `sessionType` as
  * numeric strings (parsed straight out of the KS), and `startWidgetSession` answers `userId` as the
- * integer `0` (research kaltura.md §1.3). Null fields are omitted by the server, so a KS without a user
- * or privileges reads back as `""`.
+ * integer `0` (research kaltura.md §1.3). Null fields are omitted by the server.
+ *
+ * The transport decodes them through core's compiled decoder, about as fast as `JSON.parse` itself.
  *
  * @since 0.1.0
  */
@@ -60,7 +61,8 @@ export const UserId: Schema.Schema<string, string | number> = Schema.Union(
   Schema.transform(Schema.Number, Schema.String, { strict: true, decode: String, encode: Number })
 ).annotations({ identifier: "UserId" })
 
-// A null field is omitted from the JSON (KalturaJsonSerializer), which for these strings means "none".
+// The server omits null fields (KalturaJsonSerializer); a KS it or an official client generated always has
+// a user and a privilege list (`""` when empty), but a hand-made v1 KS of fewer than seven fields has neither.
 const optionalString = <I>(schema: Schema.Schema<string, I>) =>
   Schema.optionalWith(schema, { nullable: true, default: () => "" })
 
@@ -71,6 +73,7 @@ const optionalString = <I>(schema: Schema.Schema<string, I>) =>
  * - `expiry` is the absolute expiry in unix seconds (the client turns the relative value
  *   `impersonateByKs` reports into an absolute one, see `KalturaClient`).
  * - `privileges` is the comma-separated list as the server reads it back (`*` for all).
+ * - `userId` and `privileges` read `""` when the KS has none.
  *
  * @since 0.1.0
  * @category schemas
