@@ -99,3 +99,9 @@ describe("CompiledDecoder", () => {
     expect(CompiledDecoder.compile(Keyed)({ a: "1" })).toStrictEqual(Either.right({ a: 1 }))
   })
 })
+
+describe("CompiledDecoder.compile", () => {
+  it("compiles a schema once, however often it is asked", () => {
+    expect(CompiledDecoder.compile(Sessions)).toBe(CompiledDecoder.compile(Sessions))
+  })
+})
