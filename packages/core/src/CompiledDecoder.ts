@@ -249,6 +249,17 @@ const compileTransformation = (ast: AST.Transformation, memo: Map<AST.AST, Fast>
 export const compile = <A, I>(
   schema: Schema.Schema<A, I>
 ): (input: unknown) => Either.Either<A, ParseResult.ParseError> => {
+  // Compiling walks the whole AST: do it once per schema, however many operations or calls use it.
+  const cached = compiled.get(schema.ast)
+  if (cached !== undefined) return cached as (input: unknown) => Either.Either<A, ParseResult.ParseError>
+  const decoder = build(schema)
+  compiled.set(schema.ast, decoder)
+  return decoder
+}
+
+const compiled = new WeakMap<AST.AST, (input: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
+
+const build = <A, I>(schema: Schema.Schema<A, I>): (input: unknown) => Either.Either<A, ParseResult.ParseError> => {
   const slow = Schema.decodeUnknownEither(schema)
   const fast = compileAst(schema.ast, new Map())
   if (fast === unsupported) return (input) => slow(input, options)
