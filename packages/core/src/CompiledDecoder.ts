@@ -43,6 +43,17 @@ export const FastDecodeId: unique symbol = Symbol.for("@media-sessions/core/Comp
  */
 export const invalid: unique symbol = Symbol.for("@media-sessions/core/CompiledDecoder/invalid")
 
+/**
+ * The annotation by which an optional property signature declares how its transformation behaves, so the
+ * compiled path can skip calling it: `"nullable"` (null or absent → absent, a value kept as is) or
+ * `"nullable-default"` (null or absent → the transformation's default, a value kept as is). `Lenient.optional`
+ * and `Lenient.optionalArray` set it; any other property transformation is called as Effect would call it.
+ *
+ * @since 0.1.0
+ * @category annotations
+ */
+export const PropertyKindId: unique symbol = Symbol.for("@media-sessions/core/CompiledDecoder/PropertyKind")
+
 type Fast = (input: unknown) => unknown
 
 const options: AST.ParseOptions = { onExcessProperty: "ignore", errors: "first" }
@@ -109,7 +120,7 @@ const compileAst = (ast: AST.AST, memo: Map<AST.AST, Fast>): Fast | typeof unsup
       }
     }
     case "TypeLiteral": {
-      if (ast.indexSignatures.length > 0) return unsupported
+      if (ast.indexSignatures.length > 0) return compileRecord(ast, memo)
       const props = ast.propertySignatures.map((ps) => ({
         key: ps.name as string,
         optional: ps.isOptional,
@@ -164,6 +175,25 @@ const compileAst = (ast: AST.AST, memo: Map<AST.AST, Fast>): Fast | typeof unsup
   }
 }
 
+// A record: one index signature over string keys, no named properties (`Schema.Record({ key: Schema.String, ... })`).
+const compileRecord = (ast: AST.TypeLiteral, memo: Map<AST.AST, Fast>): Fast | typeof unsupported => {
+  const signature = ast.indexSignatures[0]!
+  if (ast.propertySignatures.length > 0 || ast.indexSignatures.length !== 1) return unsupported
+  if (signature.parameter._tag !== "StringKeyword") return unsupported
+  const value = compileAst(signature.type, memo)
+  if (value === unsupported) return unsupported
+  return (u) => {
+    if (u === null || typeof u !== "object" || Array.isArray(u)) return invalid
+    const out: Record<string, unknown> = {}
+    for (const key of Object.keys(u)) {
+      const v = value((u as Record<string, unknown>)[key])
+      if (v === invalid) return invalid
+      out[key] = v
+    }
+    return out
+  }
+}
+
 const compileTransformation = (ast: AST.Transformation, memo: Map<AST.AST, Fast>): Fast | typeof unsupported => {
   const from = compileAst(ast.from, memo)
   if (from === unsupported) return unsupported
@@ -193,11 +223,16 @@ const compileTransformation = (ast: AST.Transformation, memo: Map<AST.AST, Fast>
       // Built as one pass over the `from` properties so no key is ever deleted (which would slow every
       // later read of the object).
       if (ast.from._tag !== "TypeLiteral" || ast.from.indexSignatures.length > 0) return unsupported
+      const kinds = new Map(
+        ast.to._tag === "TypeLiteral"
+          ? ast.to.propertySignatures.map((ps) => [ps.name, ps.annotations[PropertyKindId]])
+          : []
+      )
       const steps = new Map(kind.propertySignatureTransformations.map((pst) => {
-        const sentinel = {}
-        const probe = pst.decode(Option.some(sentinel))
-        // Most property transformations leave a present value alone; skip the Option round trip for those.
-        const identityOnValues = Option.isSome(probe) && probe.value === sentinel
+        // Only a declared kind may skip the transformation: probing it with a stand-in value would run
+        // user code on a foreign value and cannot tell a value-dependent filter from an identity.
+        const declared = kinds.get(pst.to)
+        const identityOnValues = declared === "nullable" || declared === "nullable-default"
         return [pst.from, { to: pst.to as string, decode: pst.decode, identityOnValues }] as const
       }))
       const props = ast.from.propertySignatures.map((ps) => ({

@@ -21,7 +21,7 @@ import * as Arbitrary from "effect/Arbitrary"
 import type * as FastCheck from "effect/FastCheck"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { FastDecodeId, invalid } from "./CompiledDecoder.js"
+import { FastDecodeId, invalid, PropertyKindId } from "./CompiledDecoder.js"
 
 const numeric = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/
 
@@ -230,7 +230,7 @@ export const Guid: Schema.Schema<string, string> = Schema.transformOrFail(Schema
  * @category properties
  */
 export const optional = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
-  Schema.optionalWith(schema, { exact: true, nullable: true })
+  Schema.optionalWith(schema, { exact: true, nullable: true }).annotations({ [PropertyKindId]: "nullable" })
 
 /**
  * An array that may be absent or `null`, decoded to an empty array in both cases.
@@ -239,7 +239,9 @@ export const optional = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
  * @category properties
  */
 export const optionalArray = <A, I, R>(item: Schema.Schema<A, I, R>) =>
-  Schema.optionalWith(Schema.Array(item), { nullable: true, default: () => [] })
+  Schema.optionalWith(Schema.Array(item), { nullable: true, default: () => [] }).annotations({
+    [PropertyKindId]: "nullable-default"
+  })
 
 /**
  * The `fast-check` arbitrary of a schema's encoded side: what a server may legally send for it. Used by

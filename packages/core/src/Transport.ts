@@ -579,8 +579,10 @@ const isRetryable = (error: unknown, idempotent: boolean, policy: RetryPolicy.Re
   if (error instanceof TransportError) return error.reason !== "InvalidUrl" && (idempotent || !error.sent)
   if (!idempotent) return false
   if (error instanceof TimeoutError) return error.scope === "attempt"
-  if (error instanceof RateLimitedError || error instanceof StatusError) return policy.retryStatuses.has(error.status)
-  return false
+  // Any error that carries an HTTP status (core's or a provider's own, like Jellyfin's ServerError) is
+  // retried by status, so a provider's richer error for a status never changes the retry policy.
+  const status = (error as { readonly status?: unknown }).status
+  return typeof status === "number" && policy.retryStatuses.has(status)
 }
 
 /**

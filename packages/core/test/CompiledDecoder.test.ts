@@ -94,9 +94,9 @@ describe("CompiledDecoder", () => {
   )
 
   it("falls back to Effect's decoder for forms it does not compile", () => {
-    const Keyed = Schema.Record({ key: Schema.String, value: Lenient.Int })
+    const Keyed = Schema.Record({ key: Schema.TemplateLiteral("id-", Schema.Number), value: Lenient.Int })
     expect(CompiledDecoder.isCompiled(Keyed)).toBe(false)
-    expect(CompiledDecoder.compile(Keyed)({ a: "1" })).toStrictEqual(Either.right({ a: 1 }))
+    expect(CompiledDecoder.compile(Keyed)({ "id-1": "1" })).toStrictEqual(Either.right({ "id-1": 1 }))
   })
 })
 
@@ -104,4 +104,58 @@ describe("CompiledDecoder.compile", () => {
   it("compiles a schema once, however often it is asked", () => {
     expect(CompiledDecoder.compile(Sessions)).toBe(CompiledDecoder.compile(Sessions))
   })
+})
+
+describe("CompiledDecoder property transformations", () => {
+  it("applies a value-dependent optional transformation instead of assuming it is an identity", () => {
+    const never = "0001-01-01T00:00:00.0000000Z"
+    const Row = Schema.Struct({
+      LastPlayed: Schema.optionalToOptional(Schema.String, Schema.String, {
+        decode: (o) => o.pipe((x) => x._tag === "Some" && x.value === never ? { _tag: "None" } as any : x),
+        encode: (o) => o
+      })
+    })
+    const decode = CompiledDecoder.compile(Row)
+    expect(decode({ LastPlayed: never })).toStrictEqual(Either.right({}))
+    expect(decode({ LastPlayed: "2026-01-01" })).toStrictEqual(Either.right({ LastPlayed: "2026-01-01" }))
+  })
+
+  it("never calls a transformation with anything but the decoded value", () => {
+    const seen: Array<unknown> = []
+    const Row = Schema.Struct({
+      n: Schema.optionalToOptional(Schema.Number, Schema.Number, {
+        decode: (o) => {
+          seen.push(o)
+          return o
+        },
+        encode: (o) => o
+      })
+    })
+    CompiledDecoder.compile(Row)({ n: 1 })
+    expect(seen.every((o: any) => o._tag === "None" || typeof o.value === "number")).toBe(true)
+  })
+})
+
+describe("CompiledDecoder records", () => {
+  const Tags = Schema.Struct({
+    ImageTags: Lenient.optional(Schema.Record({ key: Schema.String, value: Schema.String }))
+  })
+
+  it("compiles string-keyed records and decodes them like Effect does", () => {
+    expect(CompiledDecoder.isCompiled(Tags)).toBe(true)
+    const input = { ImageTags: { Primary: "abc", Backdrop: "def" } }
+    expect(CompiledDecoder.compile(Tags)(input)).toStrictEqual(slow(Tags)(input))
+  })
+
+  it.prop(
+    "agrees with Effect's decoder on arbitrary records",
+    [fc.dictionary(fc.string(), fc.jsonValue())],
+    ([record]) => {
+      const input = { ImageTags: record }
+      const fast = CompiledDecoder.compile(Tags)(input)
+      const reference = slow(Tags)(input)
+      expect(Either.isRight(fast)).toBe(Either.isRight(reference))
+      if (Either.isRight(fast)) expect(fast).toStrictEqual(reference)
+    }
+  )
 })

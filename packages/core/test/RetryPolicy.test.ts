@@ -189,3 +189,27 @@ describe("RetryPolicy.parseRetryAfter", () => {
     expect(RetryPolicy.parseRetryAfter(undefined, now)).toBeUndefined()
   })
 })
+
+describe("RetryPolicy and provider errors", () => {
+  it.effect("retries a provider's own error by its status, like core's", () =>
+    Effect.gen(function*() {
+      class ServerError extends Error {
+        readonly _tag = "ServerError"
+        constructor(readonly status: number) {
+          super("server error")
+        }
+      }
+      let calls = 0
+      const fake = TestHttpClient.make(() =>
+        ++calls < 3 ? TestHttpClient.text("boom", { status: 500 }) : new Response(null, { status: 204 })
+      )
+      const transport = Transport.fromClient(fake.client, {
+        ...provider(),
+        classifyStatus: (r) => r.status === 500 ? new ServerError(500) : undefined
+      })
+      const fiber = yield* Effect.fork(transport.execute(op(true)))
+      yield* TestClock.adjust(5_000)
+      expect(yield* Fiber.await(fiber)).toStrictEqual(Exit.void)
+      expect(calls).toBe(3)
+    }))
+})
