@@ -3,7 +3,8 @@
  * types. They follow what servers send rather than what the specs promise (see `shared/research/plex.md`):
  *
  * - every field is optional unless every server sends it: `Session` is missing for synced and Plexamp
- *   plays, history rows of deleted items have no `key`, live TV items have no `librarySectionID`;
+ *   plays, history rows of deleted items have no `key`, live TV items have no `librarySectionID`; absent
+ *   repeated children (`Media`, `Part`, `Stream`) decode to empty arrays;
  * - numbers and booleans are lenient: PMS 2019 sends every attribute as a string (`"duration": "4346342"`),
  *   PMS 2022 mixes strings with real booleans, and booleans arrive as `true`, `1` or `"1"`;
  * - ids and keys stay strings, whatever the server sent (`Media.id` is a string on PMS 2025 and an integer
@@ -25,7 +26,7 @@
  *
  * @since 0.1.0
  */
-import { Lenient } from "@media-sessions/core"
+import * as Lenient from "@media-sessions/core/Lenient"
 import * as Schema from "effect/Schema"
 import { Id } from "./internal/wire.js"
 
