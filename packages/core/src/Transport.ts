@@ -310,6 +310,9 @@ export const fromClient = <PE = never>(
   const staticHeaders: Record<string, string> = { ...provider.headers, accept: "application/json" }
   for (const [key, value] of secretHeaders) staticHeaders[key] = Redacted.value(value)
   const redactedNames = secretHeaders.map(([key]) => key.toLowerCase())
+  // Headers built from options (a device name, a token) are checked once; every call then fails with the
+  // same InvalidRequestError instead of reaching fetch, which would reject them as a transport failure.
+  const staticHeaderProblem = findUnsafeHeader(staticHeaders)
   const providerSecrets = [...secretHeaders.map(([, v]) => v), ...(provider.secrets ?? [])]
   const providerRedactor = Redaction.make(providerSecrets, provider.secretPatterns)
   const maxBytes = provider.maxResponseBytes ?? defaultMaxResponseBytes
@@ -329,7 +332,7 @@ export const fromClient = <PE = never>(
       ? providerRedactor
       : Redaction.make([...providerSecrets, ...operation.secrets], provider.secretPatterns)
 
-    const headerProblem = findUnsafeHeader(operation.request)
+    const headerProblem = staticHeaderProblem ?? findUnsafeHeader(operation.request.headers)
     if (headerProblem !== undefined) {
       return Effect.fail(
         new InvalidRequestError({
@@ -616,9 +619,9 @@ export const statusError = (response: ErrorResponse): HttpFailure => {
   }
 }
 
-const findUnsafeHeader = (request: HttpClientRequest.HttpClientRequest): string | undefined => {
-  for (const key in request.headers) {
-    if (/[\r\n\0]/.test(request.headers[key]!)) return key
+const findUnsafeHeader = (headers: Readonly<Record<string, string>>): string | undefined => {
+  for (const key in headers) {
+    if (/[\r\n\0]/.test(headers[key]!)) return key
   }
   return undefined
 }

@@ -344,3 +344,19 @@ describe("Transport timeouts", () => {
       expect((yield* fake.service.requests).length).toBe(3)
     }))
 })
+
+describe("Transport static headers", () => {
+  it.effect("fails every call with InvalidRequestError when a configured header has CR/LF, naming only the header", () =>
+    Effect.gen(function*() {
+      const fake = TestHttpClient.make(() => TestHttpClient.json({ things: [] }))
+      const transport = Transport.fromClient(fake.client, {
+        ...provider,
+        headers: { "x-device-name": "Living room\r\nx-injected: 1" },
+        secretHeaders: { "x-example-token": Redacted.make("tok-with\nnewline") }
+      })
+      const error = failure(yield* Effect.exit(transport.execute(getThings())))
+      expect(error).toMatchObject({ _tag: "InvalidRequestError", field: "header x-device-name" })
+      expect(error.message).not.toContain("newline")
+      expect(yield* fake.service.requests).toHaveLength(0)
+    }))
+})
