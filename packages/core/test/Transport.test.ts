@@ -356,7 +356,7 @@ describe("Transport static headers", () => {
       })
       const error = failure(yield* Effect.exit(transport.execute(getThings())))
       expect(error).toMatchObject({ _tag: "InvalidRequestError", field: "header x-device-name" })
-      expect(error.message).not.toContain("newline")
+      expect(String(error?.message)).not.toContain("newline")
       expect(yield* fake.service.requests).toHaveLength(0)
     }))
 })
