@@ -29,7 +29,7 @@ export default tseslint.config(
   {
     files: ["packages/*/src/**/*.ts"],
     rules: {
-      "@effect/no-import-from-barrel-package": ["error", { packageNames: ["effect", "@effect/platform"] }]
+      "@effect/no-import-from-barrel-package": ["error", { packageNames: ["effect", "@effect/platform", "@media-sessions/core"] }]
     }
   }
 )

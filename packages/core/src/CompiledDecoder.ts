@@ -127,24 +127,7 @@ const compileAst = (ast: AST.AST, memo: Map<AST.AST, Fast>): Fast | typeof unsup
         decode: compileAst(ps.type, memo)
       }))
       if (props.some((p) => typeof p.key !== "string" || p.decode === unsupported)) return unsupported
-      const fs = props as Array<{ key: string; optional: boolean; decode: Fast }>
-      return (u) => {
-        if (u === null || typeof u !== "object" || Array.isArray(u)) return invalid
-        const input = u as Record<string, unknown>
-        const out: Record<string, unknown> = {}
-        for (let i = 0; i < fs.length; i++) {
-          const p = fs[i]!
-          const value = input[p.key]
-          if (value === undefined && !(p.key in input)) {
-            if (p.optional) continue
-            return invalid
-          }
-          const v = p.decode(value)
-          if (v === invalid) return invalid
-          out[p.key] = v
-        }
-        return out
-      }
+      return struct(props as Array<Prop>)
     }
     case "Refinement": {
       const from = compileAst(ast.from, memo)
@@ -242,36 +225,87 @@ const compileTransformation = (ast: AST.Transformation, memo: Map<AST.AST, Fast>
         step: steps.get(ps.name)
       }))
       if (props.some((p) => typeof p.key !== "string" || p.decode === unsupported)) return unsupported
-      const fs = props as Array<(typeof props)[number] & { decode: Fast }>
-      return (u) => {
-        if (u === null || typeof u !== "object" || Array.isArray(u)) return invalid
-        const input = u as Record<string, unknown>
-        const out: Record<string, unknown> = {}
-        for (let i = 0; i < fs.length; i++) {
-          const p = fs[i]!
-          const step = p.step
-          const value = input[p.key]
-          if (value === undefined && !(p.key in input)) {
-            if (!p.optional) return invalid
-            if (step !== undefined) {
-              const result = step.decode(Option.none())
-              if (Option.isSome(result)) out[step.to] = result.value
-            }
-            continue
-          }
-          const v = p.decode(value)
-          if (v === invalid) return invalid
-          if (step === undefined) out[p.key] = v
-          else if (step.identityOnValues && v !== null && v !== undefined) out[step.to] = v
-          else {
-            const result = step.decode(Option.some(v))
-            if (Option.isSome(result)) out[step.to] = result.value
-          }
-        }
-        return out
-      }
+      return struct(props as Array<Prop>)
     }
   }
+}
+
+interface Step {
+  readonly to: string
+  readonly decode: (o: Option.Option<unknown>) => Option.Option<unknown>
+  readonly identityOnValues: boolean
+}
+
+interface Prop {
+  readonly key: string
+  readonly optional: boolean
+  readonly decode: Fast
+  readonly step?: Step | undefined
+}
+
+// A struct is where decoding spends its time: generate one function with the property names as constants,
+// so every read and write is an inline-cached property access rather than a keyed lookup in a loop (about
+// twice as fast on a thousand sessions). Where code generation is forbidden (a strict CSP), the same logic
+// runs as a loop.
+const struct = (props: ReadonlyArray<Prop>): Fast => generated(props) ?? looped(props)
+
+const generated = (props: ReadonlyArray<Prop>): Fast | undefined => {
+  const lines = [
+    "if (u === null || typeof u !== \"object\" || Array.isArray(u)) return invalid",
+    "const out = {}",
+    "let v, r"
+  ]
+  props.forEach((p, i) => {
+    const key = JSON.stringify(p.key)
+    const to = JSON.stringify(p.step?.to ?? p.key)
+    const viaStep = (value: string) => `r = s${i}.decode(${value}); if (r._tag === "Some") out[${to}] = r.value`
+    const missing = !p.optional ? "return invalid" : p.step === undefined ? "" : viaStep("none")
+    const present = p.step === undefined
+      ? `out[${to}] = v`
+      : p.step.identityOnValues
+      ? `if (v !== null && v !== undefined) out[${to}] = v; else { ${viaStep("some(v)")} }`
+      : viaStep("some(v)")
+    lines.push(
+      `v = u[${key}]`,
+      `if (v === undefined && !(${key} in u)) { ${missing} } else { v = d${i}(v); if (v === invalid) return invalid; ${present} }`
+    )
+  })
+  lines.push("return out")
+  const params = ["invalid", "none", "some", ...props.map((_, i) => `d${i}`), ...props.map((_, i) => `s${i}`)]
+  try {
+    const factory = new Function(...params, `return function decodeStruct(u) {\n${lines.join("\n")}\n}`)
+    return factory(invalid, Option.none(), Option.some, ...props.map((p) => p.decode), ...props.map((p) => p.step))
+  } catch {
+    return undefined
+  }
+}
+
+const looped = (props: ReadonlyArray<Prop>): Fast => (u) => {
+  if (u === null || typeof u !== "object" || Array.isArray(u)) return invalid
+  const input = u as Record<string, unknown>
+  const out: Record<string, unknown> = {}
+  for (let i = 0; i < props.length; i++) {
+    const p = props[i]!
+    const step = p.step
+    const value = input[p.key]
+    if (value === undefined && !(p.key in input)) {
+      if (!p.optional) return invalid
+      if (step !== undefined) {
+        const result = step.decode(Option.none())
+        if (Option.isSome(result)) out[step.to] = result.value
+      }
+      continue
+    }
+    const v = p.decode(value)
+    if (v === invalid) return invalid
+    if (step === undefined) out[p.key] = v
+    else if (step.identityOnValues && v !== null && v !== undefined) out[step.to] = v
+    else {
+      const result = step.decode(Option.some(v))
+      if (Option.isSome(result)) out[step.to] = result.value
+    }
+  }
+  return out
 }
 
 /**

@@ -17,8 +17,6 @@
  *
  * @since 0.1.0
  */
-import * as Arbitrary from "effect/Arbitrary"
-import type * as FastCheck from "effect/FastCheck"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { FastDecodeId, invalid, PropertyKindId } from "./CompiledDecoder.js"
@@ -242,13 +240,3 @@ export const optionalArray = <A, I, R>(item: Schema.Schema<A, I, R>) =>
   Schema.optionalWith(Schema.Array(item), { nullable: true, default: () => [] }).annotations({
     [PropertyKindId]: "nullable-default"
   })
-
-/**
- * The `fast-check` arbitrary of a schema's encoded side: what a server may legally send for it. Used by
- * property tests to feed decoders realistic and hostile inputs.
- *
- * @since 0.1.0
- * @category testing
- */
-export const encodedArbitrary = <A, I, R>(schema: Schema.Schema<A, I, R>): FastCheck.Arbitrary<I> =>
-  Arbitrary.make(Schema.encodedSchema(schema))

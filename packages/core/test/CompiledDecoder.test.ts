@@ -159,3 +159,22 @@ describe("CompiledDecoder records", () => {
     }
   )
 })
+
+describe("CompiledDecoder without code generation", () => {
+  it("decodes the same where new Function is forbidden (a strict CSP)", () => {
+    const original = globalThis.Function
+    const Fresh = Schema.Array(Schema.Struct({ ...Session.fields, Extra: Schema.optional(Schema.String) }))
+    const input = [{ Id: "5D1AB1EC9A2B4F1C8A8C0D2B3E4F5A6B", Streams: [{ id: "1", selected: "1" }], WithDefault: "2" }]
+    try {
+      globalThis.Function = function() {
+        throw new EvalError("Refused to evaluate a string as JavaScript")
+      } as any
+      const decode = CompiledDecoder.compile(Fresh)
+      globalThis.Function = original
+      expect(decode(input)).toStrictEqual(slow(Fresh)(input))
+      expect(Either.isRight(decode(input))).toBe(true)
+    } finally {
+      globalThis.Function = original
+    }
+  })
+})

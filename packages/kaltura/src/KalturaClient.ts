@@ -34,8 +34,9 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type { RetryPolicy, TimeoutPolicy } from "@media-sessions/core"
-import { Transport } from "@media-sessions/core"
+import type * as RetryPolicy from "@media-sessions/core/RetryPolicy"
+import type * as TimeoutPolicy from "@media-sessions/core/TimeoutPolicy"
+import * as Transport from "@media-sessions/core/Transport"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"

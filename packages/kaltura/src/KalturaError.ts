@@ -8,8 +8,8 @@
  *
  * @since 0.1.0
  */
-import type { Lenient } from "@media-sessions/core"
-import { ClientError } from "@media-sessions/core"
+import * as ClientError from "@media-sessions/core/ClientError"
+import type * as Lenient from "@media-sessions/core/Lenient"
 import * as Schema from "effect/Schema"
 
 /**

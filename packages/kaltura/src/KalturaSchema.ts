@@ -10,7 +10,7 @@
  *
  * @since 0.1.0
  */
-import { Lenient } from "@media-sessions/core"
+import * as Lenient from "@media-sessions/core/Lenient"
 import * as Schema from "effect/Schema"
 
 /**

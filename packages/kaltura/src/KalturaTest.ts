@@ -26,7 +26,7 @@
  *
  * @since 0.1.0
  */
-import { Redaction } from "@media-sessions/core"
+import * as Redaction from "@media-sessions/core/Redaction"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"

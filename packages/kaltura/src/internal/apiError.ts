@@ -1,4 +1,4 @@
-import type { Redaction } from "@media-sessions/core"
+import type * as Redaction from "@media-sessions/core/Redaction"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { KalturaApiError } from "../KalturaError.js"

@@ -1,5 +1,5 @@
-import type { ClientError } from "@media-sessions/core"
-import { RequestInput } from "@media-sessions/core"
+import type * as ClientError from "@media-sessions/core/ClientError"
+import * as RequestInput from "@media-sessions/core/RequestInput"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"

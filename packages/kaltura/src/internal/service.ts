@@ -1,5 +1,6 @@
-import type { ClientError } from "@media-sessions/core"
-import { Redaction, RequestInput } from "@media-sessions/core"
+import type * as ClientError from "@media-sessions/core/ClientError"
+import * as Redaction from "@media-sessions/core/Redaction"
+import * as RequestInput from "@media-sessions/core/RequestInput"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
