@@ -216,7 +216,9 @@ const compileTransformation = (ast: AST.Transformation, memo: Map<AST.AST, Fast>
         // user code on a foreign value and cannot tell a value-dependent filter from an identity.
         const declared = kinds.get(pst.to)
         const identityOnValues = declared === "nullable" || declared === "nullable-default"
-        return [pst.from, { to: pst.to as string, decode: pst.decode, identityOnValues }] as const
+        // A "nullable" property that is absent stays absent: no need to run its transformation at all.
+        const absentStaysAbsent = declared === "nullable"
+        return [pst.from, { to: pst.to as string, decode: pst.decode, identityOnValues, absentStaysAbsent }] as const
       }))
       const props = ast.from.propertySignatures.map((ps) => ({
         key: ps.name as string,
@@ -234,6 +236,7 @@ interface Step {
   readonly to: string
   readonly decode: (o: Option.Option<unknown>) => Option.Option<unknown>
   readonly identityOnValues: boolean
+  readonly absentStaysAbsent: boolean
 }
 
 interface Prop {
@@ -259,7 +262,11 @@ const generated = (props: ReadonlyArray<Prop>): Fast | undefined => {
     const key = JSON.stringify(p.key)
     const to = JSON.stringify(p.step?.to ?? p.key)
     const viaStep = (value: string) => `r = s${i}.decode(${value}); if (r._tag === "Some") out[${to}] = r.value`
-    const missing = !p.optional ? "return invalid" : p.step === undefined ? "" : viaStep("none")
+    const missing = !p.optional
+      ? "return invalid"
+      : p.step === undefined || p.step.absentStaysAbsent
+      ? ""
+      : viaStep("none")
     const present = p.step === undefined
       ? `out[${to}] = v`
       : p.step.identityOnValues
@@ -290,7 +297,7 @@ const looped = (props: ReadonlyArray<Prop>): Fast => (u) => {
     const value = input[p.key]
     if (value === undefined && !(p.key in input)) {
       if (!p.optional) return invalid
-      if (step !== undefined) {
+      if (step !== undefined && !step.absentStaysAbsent) {
         const result = step.decode(Option.none())
         if (Option.isSome(result)) out[step.to] = result.value
       }

@@ -49,12 +49,11 @@ export const Number: Schema.Schema<number, number | string> = Schema.transformOr
   }
 ).annotations({
   identifier: "LenientNumber",
-  [FastDecodeId]: (u: unknown) =>
-    typeof u === "number"
-      ? (isFinite(u) ? u : invalid)
-      : typeof u === "string"
-      ? parseNumber(u) ?? invalid
-      : invalid
+  [FastDecodeId]: (u: unknown) => {
+    // A numeric string can overflow to Infinity ("1e309"): finite either way, as `Schema.Finite` demands.
+    const n = typeof u === "number" ? u : typeof u === "string" ? parseNumber(u) : undefined
+    return n !== undefined && isFinite(n) ? n : invalid
+  }
 })
 
 /**
@@ -72,7 +71,9 @@ export const Int: Schema.Schema<number, number | string> = Number.pipe(Schema.co
     }
   })
 
-const truthy: Record<string, boolean> = { "true": true, "1": true, "false": false, "0": false }
+// A Map, not an object literal: `truthy["__proto__"]` or `truthy["constructor"]` would find Object.prototype's
+// members and decode them as booleans.
+const truthy: ReadonlyMap<string, boolean> = new Map([["true", true], ["1", true], ["false", false], ["0", false]])
 
 /**
  * A boolean sent as `true`/`false`, `1`/`0`, or any of those as a string (`"1"`, `"true"`, `"False"`).
@@ -88,7 +89,7 @@ export const Boolean: Schema.Schema<boolean, boolean | 0 | 1 | string> = Schema.
     decode: (input, _, ast) => {
       if (typeof input === "boolean") return ParseResult.succeed(input)
       if (typeof input === "number") return ParseResult.succeed(input === 1)
-      const b = truthy[input.trim().toLowerCase()]
+      const b = truthy.get(input.trim().toLowerCase())
       return b === undefined
         ? ParseResult.fail(new ParseResult.Type(ast, input, `Expected a boolean, got ${JSON.stringify(input)}`))
         : ParseResult.succeed(b)
@@ -105,7 +106,7 @@ export const Boolean: Schema.Schema<boolean, boolean | 0 | 1 | string> = Schema.
       : u === 0
       ? false
       : typeof u === "string"
-      ? truthy[u.trim().toLowerCase()] ?? invalid
+      ? truthy.get(u.trim().toLowerCase()) ?? invalid
       : invalid
 })
 
@@ -163,6 +164,53 @@ export const parseIsoDate = (text: string): Date | undefined => {
   return new Date(base - sign * (+digits.slice(0, 2) * 60 + +digits.slice(2)) * 60_000)
 }
 
+const digit = (text: string, i: number): number => {
+  const c = text.charCodeAt(i) - 48
+  return c >= 0 && c <= 9 ? c : -1
+}
+
+const digits = (text: string, from: number, count: number): number => {
+  let n = 0
+  for (let i = from; i < from + count; i++) {
+    const d = digit(text, i)
+    if (d < 0) return -1
+    n = n * 10 + d
+  }
+  return n
+}
+
+// The form servers actually send, `yyyy-MM-ddTHH:mm:ss[.f{1,7}][Z]` (years 1000 on), read by position: a
+// session carries several dates and the general parser allocates a match, its groups and two Dates for
+// each. Anything else (offsets, years before 1000, odd spacing) returns undefined for the general parser.
+const fastIsoDate = (text: string): Date | undefined => {
+  const length = text.length
+  if (length < 19 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84) {
+    return undefined
+  }
+  if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined
+  const y = digits(text, 0, 4), mo = digits(text, 5, 2), d = digits(text, 8, 2)
+  const h = digits(text, 11, 2), mi = digits(text, 14, 2), s = digits(text, 17, 2)
+  if (y < 1000 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) {
+    return undefined
+  }
+  let i = 19
+  let millis = 0
+  if (i < length && text.charCodeAt(i) === 46) {
+    const start = ++i
+    while (i < length && digit(text, i) >= 0) i++
+    const count = i - start
+    if (count === 0 || count > 7) return undefined
+    // Milliseconds are the first three digits, right-padded: ".5" is 500 ms, ".1234567" is 123 ms.
+    for (let j = 0; j < 3; j++) millis = millis * 10 + (start + j < i ? digit(text, start + j) : 0)
+  }
+  if (i < length && (text.charCodeAt(i) === 90 || text.charCodeAt(i) === 122)) i++
+  if (i !== length) return undefined
+  const time = Date.UTC(y, mo - 1, d, h, mi, s, millis)
+  const date = new Date(time)
+  // Date.UTC rolls over (Feb 30 → Mar 2): reject what the calendar does not have.
+  return date.getUTCDate() === d ? date : undefined
+}
+
 /**
  * An ISO 8601 date-time string with 0–7 fractional digits (`.0000000` from .NET) and optional `Z` or offset.
  *
@@ -180,7 +228,7 @@ export const IsoDate: Schema.Schema<Date, string> = Schema.transformOrFail(Schem
   encode: (date) => ParseResult.succeed(date.toISOString())
 }).annotations({
   identifier: "LenientIsoDate",
-  [FastDecodeId]: (u: unknown) => typeof u === "string" ? parseIsoDate(u) ?? invalid : invalid,
+  [FastDecodeId]: (u: unknown) => typeof u === "string" ? fastIsoDate(u) ?? parseIsoDate(u) ?? invalid : invalid,
   arbitrary: () => (fc) =>
     fc.date({ min: new Date(Date.UTC(1, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Arbitrary, Either, FastCheck as fc, Schema } from "effect"
-import { Lenient } from "../src/index.js"
+import { CompiledDecoder, Lenient } from "../src/index.js"
 
 const decode = <A, I>(schema: Schema.Schema<A, I>) => Schema.decodeUnknownEither(schema)
 
@@ -155,5 +155,51 @@ describe("Lenient schemas on arbitrary input", () => {
     expect(again.b).toBe(value.b)
     expect(again.d?.getTime()).toBe(value.d?.getTime())
     expect(again.g).toBe(value.g)
+  })
+})
+
+describe("Lenient through the compiled decoder", () => {
+  it("rejects what the schema rejects: numeric strings beyond the finite range, prototype keys as booleans", () => {
+    for (
+      const [schema, bad] of [
+        [Lenient.Number, "1e309"],
+        [Lenient.Number, "-1e400"],
+        [Lenient.Boolean, "__proto__"],
+        [Lenient.Boolean, "constructor"],
+        [Lenient.Boolean, "toString"]
+      ] as const
+    ) {
+      expect(Either.isLeft(decode(schema as Schema.Schema<unknown, unknown>)(bad))).toBe(true)
+      expect(Either.isLeft(CompiledDecoder.compile(schema as Schema.Schema<unknown, unknown>)(bad))).toBe(true)
+    }
+  })
+})
+
+describe("Lenient.IsoDate's positional fast path", () => {
+  it.prop("agrees with the general parser on every form servers send", [
+    fc.date({ min: new Date(Date.UTC(1000, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true }),
+    fc.integer({ min: 0, max: 7 }),
+    fc.boolean()
+  ], ([date, fractionDigits, zulu]) => {
+    const iso = date.toISOString()
+    const fraction = fractionDigits === 0 ? "" : "." + (iso.slice(20, 23) + "1234").slice(0, fractionDigits)
+    const text = iso.slice(0, 19) + fraction + (zulu ? "Z" : "")
+    const expected = Lenient.parseIsoDate(text)
+    expect(Either.map(decode(Lenient.IsoDate)(text), (d) => d.getTime())).toStrictEqual(
+      Either.right(expected!.getTime())
+    )
+    expect(
+      Either.map(Either.right(CompiledDecoder.compile(Lenient.IsoDate)(text)), (r) => Either.map(r, (d) => d.getTime()))
+    )
+      .toStrictEqual(Either.right(Either.right(expected!.getTime())))
+  })
+
+  it("reads one fractional digit as tenths and rejects impossible dates", () => {
+    const compiled = CompiledDecoder.compile(Lenient.IsoDate)
+    expect(Either.map(compiled("2024-01-22T10:11:12.5Z"), (d) => d.getUTCMilliseconds())).toStrictEqual(
+      Either.right(500)
+    )
+    expect(Either.isLeft(compiled("2024-02-30T10:11:12Z"))).toBe(true)
+    expect(Either.isLeft(compiled("2024-01-22T10:11:60Z"))).toBe(true)
   })
 })

@@ -8,7 +8,7 @@ import type { InvalidRequestError } from "@media-sessions/core/ClientError"
 import * as RequestInput from "@media-sessions/core/RequestInput"
 import * as Effect from "effect/Effect"
 import type * as JellyfinSchema from "../JellyfinSchema.js"
-import { normalizeGuid } from "./fastDecode.js"
+import { normalizeGuid } from "./wire.js"
 
 /** The display name every error carries. */
 export const provider = "Jellyfin"
