@@ -33,8 +33,8 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
 /**
  * Builds a redactor for the given secrets (plain or `Redacted`), plus optional patterns that recognise a
- * secret by its shape (a Kaltura KS the client never saw, echoed by the server). The URL-encoded form of
- * each secret is scrubbed too, since servers echo query strings.
+ * secret by its shape (a Kaltura KS the client never saw, echoed by the server). The URL-encoded and
+ * JSON-escaped forms of each secret are scrubbed too, since servers echo query strings and request bodies.
  *
  * @since 0.1.0
  * @category constructors
@@ -50,6 +50,8 @@ export const make = (
     if (value.length < minimumSecretLength) continue
     values.add(value)
     values.add(encodeURIComponent(value))
+    // As it sits in a JSON request body (`"` and `\` escaped), which a server may echo back verbatim.
+    values.add(JSON.stringify(value).slice(1, -1))
   }
   const sources = [...values].sort((a, b) => b.length - a.length).map(escape).concat(patterns.map((p) => p.source))
   if (sources.length === 0) return identity
@@ -66,6 +68,19 @@ export const make = (
     return u
   }
   return { text, value }
+}
+
+/**
+ * A redactor built only when first used: building one compiles a pattern of every secret, which only
+ * error paths need.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const lazy = (build: () => Redactor): Redactor => {
+  let built: Redactor | undefined
+  const get = () => built ??= build()
+  return { text: (s) => get().text(s), value: (u) => get().value(u) }
 }
 
 /**
@@ -86,8 +101,10 @@ const maxExcerpt = 200
  * @category excerpts
  */
 export const excerpt = (redactor: Redactor, body: string): string | undefined => {
-  let text = body
-  if (/^\s*</.test(text)) {
+  // Scrubbed before anything else: folding whitespace or stripping tags would change a secret's text
+  // (a password with two spaces) so that it no longer matches, and the excerpt would show it.
+  let text = redactor.text(body)
+  if (/^\s*</.test(body)) {
     const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)
     text = title?.[1] ??
       text.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, " ").replace(/<[^>]*>/g, " ")

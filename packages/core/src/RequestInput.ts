@@ -73,10 +73,24 @@ export const intInRange = (
     ? Effect.succeed(value)
     : invalid(origin, field, `must be an integer from ${min} to ${max}, got ${String(value)}`)
 
-const unsafeHeaderChar = /[\r\n\0]/
+// CR, LF and NUL would split or truncate a header. Any other control character (or a character beyond
+// U+00FF) passes no check of ours but makes fetch throw once the call has started (undici's
+// `headerCharRegex`, Node's `checkInvalidHeaderChar`: tab, 0x20-0x7E and 0x80-0xFF only), which surfaced
+// as a retried TransportError claiming the request was sent.
+const unsafeHeaderChar = /[^\t\x20-\x7e\x80-\xff]/
 
 /**
- * A value that will be sent in a header: no CR, LF or NUL, which would split or truncate the header.
+ * Why a header value was rejected.
+ *
+ * @since 0.1.0
+ * @category checks
+ */
+export const unsafeHeaderReason =
+  "must not contain CR, LF, NUL or other control characters, nor characters beyond U+00FF"
+
+/**
+ * A value that will be sent in a header: no CR, LF or NUL, which would split or truncate the header, and
+ * nothing else fetch refuses to send (other control characters, characters beyond U+00FF).
  *
  * @since 0.1.0
  * @category checks
@@ -87,7 +101,7 @@ export const headerValue = (
   value: string
 ): Effect.Effect<string, InvalidRequestError> =>
   unsafeHeaderChar.test(value)
-    ? invalid(origin, field, "must not contain CR, LF or NUL characters")
+    ? invalid(origin, field, unsafeHeaderReason)
     : Effect.succeed(value)
 
 /**

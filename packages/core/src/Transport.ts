@@ -7,8 +7,10 @@
  * and no trace propagation headers, bounds each attempt (until the body is read) by the attempt timeout,
  * reads at most `maxResponseBytes`, maps statuses to tagged errors, retries what the policy allows (never
  * a non-idempotent request that may have reached the server), bounds the whole call by the total timeout,
- * decodes the body with a Schema and records one span `"<Provider>.<operation>"`. Secrets are sent only in
- * headers, whose names are added to the redacted header names, and are scrubbed from every error.
+ * decodes the body with a Schema and records one span `"<Provider>.<operation>"` (method, path without the
+ * query, status; the HTTP client's own span, which records full URLs and response headers, is off). Secrets
+ * are sent only in headers, whose names are added to the redacted header names, and are scrubbed from
+ * every error.
  *
  * @example
  * ```ts
@@ -66,6 +68,7 @@ import {
 } from "./ClientError.js"
 import * as CompiledDecoder from "./CompiledDecoder.js"
 import * as Redaction from "./Redaction.js"
+import * as RequestInput from "./RequestInput.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 import * as TimeoutPolicy from "./TimeoutPolicy.js"
 
@@ -320,17 +323,22 @@ export const fromClient = <PE = never>(
   const layerTimeout = TimeoutPolicy.make(provider.timeout)
   const errorBody = provider.errorBody === undefined ? undefined : Schema.decodeUnknownOption(provider.errorBody)
 
+  // The operation's span is the one span of a call: the HTTP client's own would duplicate it, and it
+  // records the full URL and every response header by value (a server echoing a credential would put it
+  // in a trace).
   const client = httpClient.pipe(
     HttpClient.mapRequest(HttpClientRequest.setHeaders(staticHeaders)),
+    HttpClient.withTracerDisabledWhen(() => true),
     provider.transformClient ?? identity
   )
   const propagate = provider.propagateTrace ?? false
 
   const execute = <A, E>(operation: Operation<A, E>): Effect.Effect<A, HttpFailure | InvalidRequestError | PE | E> => {
     const op = operation.name
+    // Only error paths read the redactor: a call's own secrets (a KS argument) are compiled into one lazily.
     const redactor = operation.secrets === undefined || operation.secrets.length === 0
       ? providerRedactor
-      : Redaction.make([...providerSecrets, ...operation.secrets], provider.secretPatterns)
+      : Redaction.lazy(() => Redaction.make([...providerSecrets, ...operation.secrets!], provider.secretPatterns))
 
     const headerProblem = staticHeaderProblem ?? findUnsafeHeader(operation.request.headers)
     if (headerProblem !== undefined) {
@@ -339,7 +347,7 @@ export const fromClient = <PE = never>(
           provider: name,
           operation: op,
           field: `header ${headerProblem}`,
-          reason: "must not contain CR, LF or NUL characters"
+          reason: RequestInput.unsafeHeaderReason
         })
       )
     }
@@ -370,16 +378,15 @@ export const fromClient = <PE = never>(
     const readBody = (
       response: HttpClientResponse.HttpClientResponse
     ): Effect.Effect<string, TransportError | ResponseTooLargeError> => {
-      const tooLarge = new ResponseTooLargeError({ provider: name, operation: op, limitBytes: maxBytes })
+      const tooLarge = () => new ResponseTooLargeError({ provider: name, operation: op, limitBytes: maxBytes })
       const declared = response.headers["content-length"]
       if (declared !== undefined) {
         const length = Number(declared)
-        if (length > maxBytes) return Effect.fail(tooLarge)
+        if (length > maxBytes) return Effect.fail(tooLarge())
         if (Number.isFinite(length)) return Effect.mapError(response.text, transportError)
       }
-      const decoder = new TextDecoder()
-      let size = 0
-      let text = ""
+      // Chunked: collect the chunks with a pure fold (no effect per chunk), stop pulling past the limit,
+      // and decode the text once.
       return response.stream.pipe(
         // A 204 (or any response without a body) has no stream to read.
         Stream.catchAll((error) =>
@@ -387,13 +394,16 @@ export const fromClient = <PE = never>(
             ? Stream.empty
             : Stream.fail(transportError(error))
         ),
-        Stream.runForEach((chunk) => {
-          size += chunk.byteLength
-          if (size > maxBytes) return Effect.fail(tooLarge)
-          text += decoder.decode(chunk, { stream: true })
-          return Effect.void
-        }),
-        Effect.map(() => text + decoder.decode())
+        Stream.runFoldWhile(
+          { size: 0, chunks: [] as Array<Uint8Array> },
+          (body) => body.size <= maxBytes,
+          (body, chunk) => {
+            body.size += chunk.byteLength
+            body.chunks.push(chunk)
+            return body
+          }
+        ),
+        Effect.flatMap((body) => body.size > maxBytes ? Effect.fail(tooLarge()) : Effect.succeed(utf8(body)))
       )
     }
 
@@ -430,6 +440,8 @@ export const fromClient = <PE = never>(
         )
       if (target === undefined) return refuse("invalid Location")
       if (target.origin !== origin) return refuse("it leads to another origin")
+      // A Location carrying a credential would put it in a URL: in access logs, proxies and traces.
+      if (redactor.text(target.href) !== target.href) return refuse("its Location carries a credential")
       if (request.method !== "GET" && request.method !== "HEAD") return refuse(`${request.method} is not redirected`)
       if (redirects >= maxRedirects) return refuse(`more than ${maxRedirects} redirects`)
       return send(HttpClientRequest.setUrl(request, target.toString()), redirects + 1)
@@ -458,29 +470,40 @@ export const fromClient = <PE = never>(
       return statusError(response)
     }
 
-    const attempt = (policy: TimeoutPolicy.TimeoutPolicy) =>
-      send(HttpClientRequest.prependUrl(operation.request, baseUrl), 0).pipe(
-        Effect.timeoutFail({
-          duration: policy.attemptMillis,
-          onTimeout: () =>
-            new TimeoutError({ provider: name, operation: op, scope: "attempt", millis: policy.attemptMillis })
-        }),
+    // One timer an attempt, bounded by what is left of the call's total: the total deadline is also checked
+    // before every retry sleep, and decoding after the last attempt is synchronous, so no second timer is
+    // needed for the whole call.
+    const attempt = (policy: TimeoutPolicy.TimeoutPolicy, elapsed: number) => {
+      const remaining = policy.totalMillis - elapsed
+      const total = remaining <= policy.attemptMillis
+      const timeout = () =>
+        total
+          ? new TimeoutError({ provider: name, operation: op, scope: "total", millis: policy.totalMillis })
+          : new TimeoutError({ provider: name, operation: op, scope: "attempt", millis: policy.attemptMillis })
+      if (remaining <= 0) return Effect.fail(timeout())
+      return send(HttpClientRequest.prependUrl(operation.request, baseUrl), 0).pipe(
+        // A timeout can only stop what is interruptible: a call run in a finalizer (a logout on release)
+        // would otherwise wait on a stalled server for as long as the socket lives.
+        Effect.interruptible,
+        Effect.timeoutFail({ duration: total ? remaining : policy.attemptMillis, onTimeout: timeout }),
         Effect.flatMap((raw): Effect.Effect<RawResponse, HttpFailure | PE | E> =>
           raw.status >= 200 && raw.status < 300
             ? Effect.succeed(raw)
             : Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(classify(raw, now)))
         ),
+        Effect.tap((raw) => Effect.annotateCurrentSpan("http.response.status_code", raw.status)),
         Effect.locally(HttpClient.currentTracerPropagation, propagate),
         withManualRedirects
       )
+    }
 
     const retrying = (
       policy: RetryPolicy.RetryPolicy,
       timeouts: TimeoutPolicy.TimeoutPolicy,
       started: number
     ): Effect.Effect<RawResponse, HttpFailure | PE | E> => {
-      const loop = (retry: number): Effect.Effect<RawResponse, HttpFailure | PE | E> =>
-        Effect.catchAll(attempt(timeouts), (error) => {
+      const loop = (retry: number, elapsed: number): Effect.Effect<RawResponse, HttpFailure | PE | E> =>
+        Effect.catchAll(attempt(timeouts, elapsed), (error) => {
           if (retry >= policy.maxRetries || !isRetryable(error, operation.idempotent, policy)) return Effect.fail(error)
           const retryAfter = (error as { retryAfterMillis?: number }).retryAfterMillis
           if (retryAfter !== undefined && retryAfter > policy.retryAfterCapMillis) return Effect.fail(error)
@@ -489,15 +512,16 @@ export const fromClient = <PE = never>(
             return Effect.flatMap(Clock.currentTimeMillis, (now) => {
               // Sleeping past the deadline only to time out would hide the real cause.
               if (now - started + delay >= timeouts.totalMillis) return Effect.fail(error)
+              // After the sleep, this much of the call's time is gone (the clock is not read again).
               return Effect.logDebug(`${name} ${op}: retrying after ${delay} ms`).pipe(
                 Effect.annotateLogs({ provider: name, operation: op, retry: retry + 1, cause: messageOf(error) }),
                 Effect.zipRight(Effect.sleep(delay)),
-                Effect.zipRight(loop(retry + 1))
+                Effect.zipRight(loop(retry + 1, now - started + delay))
               )
             })
           })
         })
-      return loop(0)
+      return loop(0, 0)
     }
 
     const decode = (raw: RawResponse): Effect.Effect<A, DecodeError | PE> => {
@@ -540,15 +564,10 @@ export const fromClient = <PE = never>(
       ([retryOverride, timeoutOverride]) => {
         const policy = RetryPolicy.merge(layerRetry, retryOverride)
         const timeouts = TimeoutPolicy.merge(layerTimeout, timeoutOverride)
-        return Effect.flatMap(Clock.currentTimeMillis, (started) =>
-          retrying(policy, timeouts, started).pipe(
-            Effect.flatMap(decode),
-            Effect.timeoutFail({
-              duration: timeouts.totalMillis,
-              onTimeout: () =>
-                new TimeoutError({ provider: name, operation: op, scope: "total", millis: timeouts.totalMillis })
-            })
-          ))
+        return Effect.flatMap(
+          Clock.currentTimeMillis,
+          (started) => Effect.flatMap(retrying(policy, timeouts, started), decode)
+        )
       }
     )
 
@@ -557,7 +576,14 @@ export const fromClient = <PE = never>(
       Effect.withSpan(`${name}.${op}`, {
         kind: "client",
         captureStackTrace: false,
-        attributes: { "media.provider": name, "media.operation": op, ...operation.attributes }
+        attributes: {
+          "media.provider": name,
+          "media.operation": op,
+          "http.request.method": operation.request.method,
+          // The path only: a query may carry a value the server needs but a trace must not keep.
+          "url.path": pathOf(operation.request.url),
+          ...operation.attributes
+        }
       })
     )
   }
@@ -565,16 +591,46 @@ export const fromClient = <PE = never>(
   return { provider: name, execute }
 }
 
+const pathOf = (url: string): string => {
+  const end = url.search(/[?#]/)
+  return end === -1 ? url : url.slice(0, end)
+}
+
+const utf8 = (body: { readonly size: number; readonly chunks: ReadonlyArray<Uint8Array> }): string => {
+  if (body.chunks.length === 1) return textDecoder.decode(body.chunks[0])
+  const all = new Uint8Array(body.size)
+  let offset = 0
+  for (const chunk of body.chunks) {
+    all.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return textDecoder.decode(all)
+}
+
+const textDecoder = new TextDecoder()
+
 // Fetch follows redirects itself and would carry custom token headers to any origin; keep it from doing so
 // (merging into any options the user provided) and let the transport decide.
 const withManualRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Effect.contextWithEffect((context: Context.Context<never>) => {
     const init = Context.getOption(context, FetchHttpClient.RequestInit)
-    return Effect.provideService(effect, FetchHttpClient.RequestInit, {
-      ...Option.getOrElse(init, () => ({})),
-      redirect: "manual"
-    })
+    return Effect.provideService(
+      effect,
+      FetchHttpClient.RequestInit,
+      init._tag === "None" ? manual : manualOf(init.value)
+    )
   })
+
+const manual: RequestInit = { redirect: "manual" }
+const merged = new WeakMap<RequestInit, RequestInit>()
+const manualOf = (init: RequestInit): RequestInit => {
+  let result = merged.get(init)
+  if (result === undefined) {
+    result = { ...init, redirect: "manual" }
+    merged.set(init, result)
+  }
+  return result
+}
 
 const messageOf = (error: unknown): string => error instanceof Error ? error.message : String(error)
 
@@ -621,7 +677,7 @@ export const statusError = (response: ErrorResponse): HttpFailure => {
 
 const findUnsafeHeader = (headers: Readonly<Record<string, string>>): string | undefined => {
   for (const key in headers) {
-    if (/[\r\n\0]/.test(headers[key]!)) return key
+    if (!RequestInput.isSafeHeaderValue(headers[key]!)) return key
   }
   return undefined
 }

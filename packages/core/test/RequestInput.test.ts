@@ -39,10 +39,13 @@ describe("RequestInput", () => {
       }
     }))
 
-  it.effect("rejects header values carrying CR, LF or NUL", () =>
+  it.effect("rejects header values carrying CR, LF, NUL, other control characters or characters fetch cannot send", () =>
     Effect.gen(function*() {
       expect(yield* RequestInput.headerValue(origin, "device", "Living room")).toBe("Living room")
-      for (const bad of ["a\r\nb", "a\nb", "a\u0000b"]) {
+      expect(yield* RequestInput.headerValue(origin, "device", "tab\there, Latin-1 \u00e9")).toBe(
+        "tab\there, Latin-1 \u00e9"
+      )
+      for (const bad of ["a\r\nb", "a\nb", "a\u0000b", "bell\u0007", "del\u007f", "euro \u20ac"]) {
         expect((yield* Effect.flip(RequestInput.headerValue(origin, "device", bad))).field).toBe("device")
       }
     }))

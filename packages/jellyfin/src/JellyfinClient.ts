@@ -653,10 +653,6 @@ const basePathOf = (baseUrl: string): string => {
   }
 }
 
-// The Quick Connect secret must travel in the query of `GET /QuickConnect/Connect` (there is no other way);
-// keep those requests out of HttpClient's spans, which record `url.full` and `url.query`.
-const quickConnectPoll = (request: HttpClientRequest.HttpClientRequest) => request.url.includes("/QuickConnect/Connect")
-
 /**
  * Builds the service from a given `HttpClient`. Dies when the options are unusable (an empty `deviceId`,
  * a `baseUrl` that is not http(s)): a programming error, not a runtime condition.
@@ -676,7 +672,6 @@ export const fromClient = (httpClient: HttpClient.HttpClient, options: Options):
   }
   const basePath = basePathOf(options.baseUrl.trim())
   const maxRequestLine = options.maxRequestLineBytes ?? Inputs.defaultMaxRequestLineBytes
-  const userTransform = options.transformClient ?? ((client: HttpClient.HttpClient) => client)
 
   const transport = Transport.fromClient(httpClient, {
     name: Inputs.provider,
@@ -690,7 +685,9 @@ export const fromClient = (httpClient: HttpClient.HttpClient, options: Options):
     retry: options.retry,
     timeout: options.timeout,
     maxResponseBytes: options.maxResponseBytes,
-    transformClient: (client) => HttpClient.withTracerDisabledWhen(userTransform(client), quickConnectPoll)
+    // The Quick Connect secret must travel in the query of `GET /QuickConnect/Connect` (there is no other
+    // way): the transport's span records the path only, and the HTTP client's own span is off.
+    transformClient: options.transformClient
   })
 
   // The transport's header check cannot fail here (every header value is static and URL-encoded), so its
