@@ -10,8 +10,8 @@
  *   or password; at `initiateQuickConnect`, Quick Connect turned off → `QuickConnectDisabledError`
  * - 403 (not allowed, or an admin-only operation) → `ForbiddenError`
  * - 404 `text/plain` "Error processing request." (an unknown session) → `NotFoundError`
- * - 500 `text/plain` (an unhandled exception, e.g. an unknown user id) → `ServerError`, not retried: it is
- *   deterministic
+ * - 500 `text/plain` (an unhandled exception, e.g. an unknown user id) → `ServerError`, retried for
+ *   idempotent calls by core's policy like any 500 (leave 500 out of `retry.retryStatuses` to stop that)
  * - 503 `text/html` while the server starts → `RateLimitedError`, retried for idempotent calls
  *
  * A command answered 204 only reached the server: it is pushed to the target over its WebSocket, and the
@@ -144,7 +144,8 @@ export class BadRequestError extends Schema.TaggedError<BadRequestError>("@media
 /**
  * 500: the server failed on an exception it did not expect (e.g. `addUserToSession` with an unknown user
  * id, `reportViewing` with an id that is not a GUID). Its exception handler hides the cause behind
- * "Error processing request."; the server log has it. Deterministic, so never retried.
+ * "Error processing request."; the server log has it. Usually deterministic: reads retry it by core's
+ * policy (500 is in the default `retryStatuses`; leave it out to fail at once), commands never do.
  *
  * @since 0.1.0
  * @category errors
