@@ -44,7 +44,6 @@ import * as Effect from "effect/Effect"
 import type * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
-import type * as Schema from "effect/Schema"
 import { inspectBody, ksPatterns } from "./internal/apiError.js"
 import { type Prepared, provider } from "./internal/prepare.js"
 import { makeService, multirequestBody, type Runner, secretsOf } from "./internal/service.js"
@@ -300,13 +299,6 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       transformClient: options.transformClient
     }),
     (transport) => {
-      // Each schema is compiled into a fast decoder once, not on every call.
-      const decoders = new WeakMap<Schema.Schema.Any, Transport.Decoder<unknown>>()
-      const decoderOf = (schema: Schema.Schema<any, any>) => {
-        let decoder = decoders.get(schema)
-        if (decoder === undefined) decoders.set(schema, decoder = Transport.json(schema))
-        return decoder
-      }
       const clientTag = options.clientTag ?? defaultClientTag
       const withSession = (body: Record<string, unknown>, ks: string | undefined) =>
         ks === undefined ? { ...body, clientTag } : { ...body, ks, clientTag }
@@ -316,7 +308,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
             name: prepared.action,
             idempotent: prepared.idempotent,
             request: request(`/api_v3/service/session/action/${prepared.action}`, withSession(prepared.params, ks)),
-            decode: decoderOf(prepared.schema),
+            decode: Transport.json(prepared.schema),
             secrets: secretsOf([prepared], ks),
             attributes: { "kaltura.service": "session", "kaltura.action": prepared.action }
           }),
