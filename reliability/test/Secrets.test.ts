@@ -9,26 +9,15 @@
 import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import * as SimulatorServer from "@media-sessions/core/SimulatorServer"
+import * as TestTracer from "@media-sessions/core/TestTracer"
 import { JellyfinClient } from "@media-sessions/jellyfin"
 import * as JellyfinSimulator from "@media-sessions/jellyfin/JellyfinSimulator"
 import { KalturaClient, KalturaRequest, Ks } from "@media-sessions/kaltura"
 import * as KalturaSimulator from "@media-sessions/kaltura/KalturaSimulator"
 import { PlexClient } from "@media-sessions/plex"
 import * as PlexSimulator from "@media-sessions/plex/PlexSimulator"
-import {
-  Cause,
-  Effect,
-  Either,
-  Exit,
-  HashMap,
-  List,
-  Logger,
-  LogLevel,
-  Redacted,
-  type Scope,
-  Stream,
-  Tracer
-} from "effect"
+import type { Tracer } from "effect"
+import { Cause, Effect, Either, Exit, HashMap, List, Logger, LogLevel, Redacted, type Scope, Stream } from "effect"
 import { type ClientSettings, fromLayer } from "./harness.js"
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -64,23 +53,6 @@ interface Visible {
   /** What an exporter records of a failed span when it ends (OpenTelemetry's recordException: the pretty cause). */
   readonly ends: Array<string>
 }
-
-// Records every span, and the pretty cause of each failed one when it ends.
-const recordingTracer = (visible: Visible) =>
-  Effect.map(Effect.tracer, (base) =>
-    Tracer.make({
-      ...base,
-      span: (...args) => {
-        const span = base.span(...args)
-        const end = span.end.bind(span)
-        span.end = (endTime, exit) => {
-          if (Exit.isFailure(exit)) visible.ends.push(Cause.pretty(exit.cause))
-          end(endTime, exit)
-        }
-        visible.spans.push(span)
-        return span
-      }
-    }))
 
 const capturingLogger = (visible: Visible) =>
   Logger.make(({ annotations, cause, message, spans }) => {
@@ -455,7 +427,7 @@ describe("secrets", () => {
     () =>
       Effect.gen(function*() {
         const visible: Visible = { logs: [], spans: [], ends: [] }
-        const tracer = yield* recordingTracer(visible)
+        const tracer = yield* TestTracer.make({ spans: visible.spans, failures: visible.ends })
         const observed = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
           effect.pipe(
             Effect.withTracer(tracer),

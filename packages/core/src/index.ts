@@ -36,6 +36,11 @@ export * as TestHttpClient from "./TestHttpClient.js"
 /**
  * @since 0.1.0
  */
+export * as TestTracer from "./TestTracer.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as TimeoutPolicy from "./TimeoutPolicy.js"
 
 /**

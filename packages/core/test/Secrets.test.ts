@@ -1,31 +1,11 @@
 import { HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, Effect, Exit, Fiber, HashMap, Logger, LogLevel, Redacted, Schema, TestClock, Tracer } from "effect"
-import { TestHttpClient, Transport } from "../src/index.js"
+import type { Tracer } from "effect"
+import { Cause, Effect, Exit, Fiber, HashMap, Logger, LogLevel, Redacted, Schema, TestClock } from "effect"
+import { TestHttpClient, TestTracer, Transport } from "../src/index.js"
 
 const secret = "tok-DISTINCTIVE-9f8e7d6c"
 const callSecret = "ks-PER-CALL-1a2b3c4d"
-
-/**
- * A tracer that records every span it creates, on top of the default one, and what an exporter would
- * record of each failed span when it ends.
- */
-const recordingTracer = (spans: Array<Tracer.Span>, ends: Array<string> = []) =>
-  Effect.map(Effect.tracer, (base) =>
-    Tracer.make({
-      ...base,
-      span: (...args) => {
-        const span = base.span(...args)
-        const end = span.end.bind(span)
-        span.end = (endTime, exit) => {
-          // What exporters record of a failed span: the pretty cause (OpenTelemetry's recordException).
-          if (Exit.isFailure(exit)) ends.push(Cause.pretty(exit.cause))
-          end(endTime, exit)
-        }
-        spans.push(span)
-        return span
-      }
-    }))
 
 const everythingVisible = (
   error: unknown,
@@ -80,7 +60,7 @@ describe("secrets", () => {
           secretHeaders: { "x-example-token": Redacted.make(secret) },
           retry: { maxRetries: 1, jitter: false }
         })
-        const tracer = yield* recordingTracer(spans, ends)
+        const tracer = yield* TestTracer.make({ spans, failures: ends })
         const fiber = yield* transport.execute({
           name: "getThings",
           idempotent: true,
@@ -121,7 +101,7 @@ describe("secrets", () => {
         baseUrl: "http://media.test",
         secretHeaders: { "X-Example-Token": Redacted.make(secret) }
       })
-      const tracer = yield* recordingTracer(spans)
+      const tracer = yield* TestTracer.make({ spans })
       yield* transport.execute({
         name: "ping",
         idempotent: true,

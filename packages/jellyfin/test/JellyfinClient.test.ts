@@ -1,6 +1,7 @@
 import { HttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { TestHttpClient } from "@media-sessions/core"
+import { TestHttpClient, TestTracer } from "@media-sessions/core"
+import type { Tracer } from "effect"
 import {
   Cause,
   Config,
@@ -16,8 +17,7 @@ import {
   Redacted,
   Schema,
   Scope,
-  TestClock,
-  Tracer
+  TestClock
 } from "effect"
 import { JellyfinClient, JellyfinSchema } from "../src/index.js"
 import * as Authorization from "../src/internal/authorization.js"
@@ -516,16 +516,8 @@ describe("JellyfinClient login and Quick Connect", () => {
 
   it.effect("getQuickConnectState: the request carrying the secret in its query is left out of traces", () =>
     Effect.gen(function*() {
-      const native = yield* Effect.tracer
       const spans: Array<Tracer.Span> = []
-      const recording = Tracer.make({
-        span: (...args) => {
-          const span = native.span(...args)
-          spans.push(span)
-          return span
-        },
-        context: native.context
-      })
+      const recording = yield* TestTracer.make({ spans })
       const secret = "cd".repeat(32)
       const fake = TestHttpClient.make((r) =>
         r.path.endsWith("/Sessions")

@@ -1,27 +1,11 @@
 import { HttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { TestHttpClient } from "@media-sessions/core"
-import { Cause, Effect, Either, Exit, Fiber, HashMap, Logger, LogLevel, Redacted, TestClock, Tracer } from "effect"
+import { TestHttpClient, TestTracer } from "@media-sessions/core"
+import type { Tracer } from "effect"
+import { Cause, Effect, Either, Exit, Fiber, HashMap, Logger, LogLevel, Redacted, TestClock } from "effect"
 import { KalturaClient, KalturaRequest, Ks } from "../src/index.js"
 
 const adminSecret = "9f8e7d6c5b4a39281706f5e4d3c2b1a0"
-
-// Records every span, and what an exporter would record of a failed one (the pretty cause).
-const recordingTracer = (spans: Array<Tracer.Span>, ends: Array<string>) =>
-  Effect.map(Effect.tracer, (base) =>
-    Tracer.make({
-      ...base,
-      span: (...args) => {
-        const span = base.span(...args)
-        const end = span.end.bind(span)
-        span.end = (endTime, exit) => {
-          if (Exit.isFailure(exit)) ends.push(Cause.pretty(exit.cause))
-          end(endTime, exit)
-        }
-        spans.push(span)
-        return span
-      }
-    }))
 
 const keys = Effect.all({
   acting: Ks.encodeV2(
@@ -80,7 +64,7 @@ describe("secrets", () => {
           logs.push(JSON.stringify(message) + JSON.stringify(HashMap.toEntries(annotations)))
         })
         const fake = TestHttpClient.make((request) => answer(k, request))
-        const tracer = yield* recordingTracer(spans, ends)
+        const tracer = yield* TestTracer.make({ spans, failures: ends })
         const client = yield* KalturaClient.make({
           partnerId: 1234,
           ks: Redacted.make(k.acting),
