@@ -41,7 +41,7 @@ import * as Layer from "effect/Layer"
 import * as Runtime from "effect/Runtime"
 import * as Backend from "./internal/backend.js"
 import * as KalturaClient from "./KalturaClient.js"
-import type { IssuedSession, Partner, Widget } from "./KalturaTest.js"
+import type { Partner, State, Widget } from "./KalturaTest.js"
 
 /**
  * A running simulator: its URL, the underlying server (fault hooks, recorded requests) and the state of
@@ -50,22 +50,15 @@ import type { IssuedSession, Partner, Widget } from "./KalturaTest.js"
  * @since 0.1.0
  * @category tags
  */
-export class KalturaSimulator extends Context.Tag("@media-sessions/kaltura/KalturaSimulator")<KalturaSimulator, {
-  /** `http://127.0.0.1:<port>`, the client's `baseUrl`. */
-  readonly url: string
-  /** Fault injection (`inject`, `clearFaults`), recorded `requests`, connection `stats`. */
-  readonly server: SimulatorServer.SimulatorServer
-  readonly partners: Effect.Effect<ReadonlyArray<Partner>>
-  readonly addPartner: (partner: Partner) => Effect.Effect<void>
-  readonly widgets: Effect.Effect<ReadonlyArray<Widget>>
-  readonly addWidget: (widget: Widget) => Effect.Effect<void>
-  /** Every KS issued, oldest first. */
-  readonly sessions: Effect.Effect<ReadonlyArray<IssuedSession>>
-  /** Every KS ended (by `session.end` or `revoke`). */
-  readonly revoked: Effect.Effect<ReadonlyArray<string>>
-  /** Ends a KS on the server side. */
-  readonly revoke: (ks: string) => Effect.Effect<void>
-}>() {}
+export class KalturaSimulator extends Context.Tag("@media-sessions/kaltura/KalturaSimulator")<
+  KalturaSimulator,
+  State & {
+    /** `http://127.0.0.1:<port>`, the client's `baseUrl`. */
+    readonly url: string
+    /** Fault injection (`inject`, `clearFaults`), recorded `requests`, connection `stats`. */
+    readonly server: SimulatorServer.SimulatorServer
+  }
+>() {}
 
 /**
  * Options of the simulator.

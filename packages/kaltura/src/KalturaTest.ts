@@ -65,6 +65,14 @@ export interface Widget extends Backend.Widget {}
 export interface IssuedSession extends Backend.IssuedSession {}
 
 /**
+ * The simulated server's partners, widgets and sessions, as the test layer and the simulator expose them.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface State extends Backend.State {}
+
+/**
  * A call the in-memory server received: `session.<action>` or `multirequest`, with its parameters as
  * they would have been sent (secrets included: this is a test double).
  *
@@ -98,20 +106,13 @@ export const childPartner: Partner = Backend.defaultPartners[1]!
  * @since 0.1.0
  * @category tags
  */
-export class KalturaTest extends Context.Tag("@media-sessions/kaltura/KalturaTest")<KalturaTest, {
-  readonly partners: Effect.Effect<ReadonlyArray<Partner>>
-  readonly addPartner: (partner: Partner) => Effect.Effect<void>
-  readonly widgets: Effect.Effect<ReadonlyArray<Widget>>
-  readonly addWidget: (widget: Widget) => Effect.Effect<void>
-  /** Every KS issued, oldest first. */
-  readonly sessions: Effect.Effect<ReadonlyArray<IssuedSession>>
-  /** Every KS ended (by `end` or {@link revoke}). */
-  readonly revoked: Effect.Effect<ReadonlyArray<string>>
-  /** Ends a KS on the server side, as an administrator would. */
-  readonly revoke: (ks: string) => Effect.Effect<void>
-  /** Every call received, oldest first. */
-  readonly calls: Effect.Effect<ReadonlyArray<RecordedCall>>
-}>() {}
+export class KalturaTest extends Context.Tag("@media-sessions/kaltura/KalturaTest")<
+  KalturaTest,
+  State & {
+    /** Every call received, oldest first. */
+    readonly calls: Effect.Effect<ReadonlyArray<RecordedCall>>
+  }
+>() {}
 
 /**
  * Options of the test layer.

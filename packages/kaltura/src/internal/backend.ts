@@ -74,14 +74,21 @@ export interface Exception {
 export type Params = Readonly<Record<string, unknown>>
 
 /** @internal */
-export interface Backend {
+export interface State {
   readonly partners: Effect.Effect<ReadonlyArray<Partner>>
   readonly addPartner: (partner: Partner) => Effect.Effect<void>
   readonly widgets: Effect.Effect<ReadonlyArray<Widget>>
   readonly addWidget: (widget: Widget) => Effect.Effect<void>
+  /** Every KS issued, oldest first. */
   readonly sessions: Effect.Effect<ReadonlyArray<IssuedSession>>
+  /** Every KS ended (by `session.end` or `revoke`). */
   readonly revoked: Effect.Effect<ReadonlyArray<string>>
+  /** Ends a KS on the server side, as an administrator would. */
   readonly revoke: (ks: string) => Effect.Effect<void>
+}
+
+/** @internal */
+export interface Backend extends State {
   /** One action; the answer is the JSON value the server would send (an exception object included). */
   readonly call: (service: string, action: string, params: Params) => Effect.Effect<unknown>
   /** A multirequest; the answer is the JSON array the server would send. */

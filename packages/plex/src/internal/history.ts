@@ -8,23 +8,7 @@
 import type { InvalidRequestError } from "@media-sessions/core/ClientError"
 import * as RequestInput from "@media-sessions/core/RequestInput"
 import * as Effect from "effect/Effect"
-
-/**
- * What a caller may ask of `/status/sessions/history/all`.
- *
- * @since 0.1.0
- * @internal
- */
-export interface HistoryQuery {
-  readonly sort?: string | undefined
-  readonly accountID?: string | number | undefined
-  readonly librarySectionID?: string | number | undefined
-  readonly metadataItemID?: string | number | undefined
-  readonly viewedAtFrom?: Date | number | undefined
-  readonly viewedAtTo?: Date | number | undefined
-  readonly start?: number | undefined
-  readonly size?: number | undefined
-}
+import type { SessionHistoryQuery } from "../PlexClient.js"
 
 /**
  * A query that passed validation: ids as digit strings, times as whole Unix seconds.
@@ -90,7 +74,7 @@ const optionalInt = (origin: RequestInput.Origin, field: string, value: number |
  */
 export const validate = (
   origin: RequestInput.Origin,
-  query: HistoryQuery | undefined
+  query: SessionHistoryQuery | undefined
 ): Effect.Effect<ValidHistoryQuery, InvalidRequestError> => {
   const q = query ?? {}
   return Effect.all({
@@ -118,7 +102,7 @@ export const validate = (
  */
 export const validateForStream = (
   origin: RequestInput.Origin,
-  query: HistoryQuery | undefined
+  query: SessionHistoryQuery | undefined
 ): Effect.Effect<ValidHistoryQuery, InvalidRequestError> =>
   Effect.filterOrElse(
     validate(origin, query),
