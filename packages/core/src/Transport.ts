@@ -41,6 +41,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -67,6 +68,7 @@ import {
   UnauthorizedError
 } from "./ClientError.js"
 import * as CompiledDecoder from "./CompiledDecoder.js"
+import * as ClientBounds from "./internal/clientBounds.js"
 import * as Redaction from "./Redaction.js"
 import * as RequestInput from "./RequestInput.js"
 import * as RetryPolicy from "./RetryPolicy.js"
@@ -213,6 +215,12 @@ export interface Transport<PE> {
 const defaultMaxResponseBytes = 32 * 1024 * 1024
 const maxRedirects = 5
 
+// An attempt's bounds as the transport hands them to a client that enforces them: expiry becomes this
+// attempt's TimeoutError.
+interface Bounds extends ClientBounds.ClientBounds {
+  readonly timeout: () => TimeoutError
+}
+
 interface RawResponse {
   readonly status: number
   readonly headers: Headers.Headers
@@ -332,6 +340,10 @@ export const fromClient = <PE = never>(
     provider.transformClient ?? identity
   )
   const propagate = provider.propagateTrace ?? false
+  // A client that enforces an attempt's bounds on its socket (core's UndiciHttpClient) spares every attempt
+  // the forked fiber of `Effect.timeoutFail` and the Stream that counts a chunked body. A transformed client
+  // may do work of its own around the request, so it keeps the generic bounds, which cover all it runs.
+  const clientEnforcesBounds = ClientBounds.isEnforcedBy(httpClient) && provider.transformClient === undefined
 
   const execute = <A, E>(operation: Operation<A, E>): Effect.Effect<A, HttpFailure | InvalidRequestError | PE | E> => {
     const op = operation.name
@@ -352,7 +364,14 @@ export const fromClient = <PE = never>(
       )
     }
 
-    const transportError = (error: HttpClientError.HttpClientError): TransportError => {
+    const transportError = (
+      error: HttpClientError.HttpClientError
+    ): TransportError | TimeoutError | ResponseTooLargeError => {
+      const cause = error.cause
+      if (cause instanceof ClientBounds.Expired) return (cause.bounds as Bounds).timeout()
+      if (cause instanceof ClientBounds.TooLarge) {
+        return new ResponseTooLargeError({ provider: name, operation: op, limitBytes: cause.bounds.maxBytes })
+      }
       if (error._tag === "RequestError" && error.reason === "InvalidUrl") {
         return new TransportError({
           provider: name,
@@ -377,7 +396,8 @@ export const fromClient = <PE = never>(
 
     const readBody = (
       response: HttpClientResponse.HttpClientResponse
-    ): Effect.Effect<string, TransportError | ResponseTooLargeError> => {
+    ): Effect.Effect<string, TransportError | TimeoutError | ResponseTooLargeError> => {
+      if (clientEnforcesBounds) return Effect.mapError(response.text, transportError)
       const tooLarge = () => new ResponseTooLargeError({ provider: name, operation: op, limitBytes: maxBytes })
       const declared = response.headers["content-length"]
       if (declared !== undefined) {
@@ -407,22 +427,22 @@ export const fromClient = <PE = never>(
       )
     }
 
+    // Every body is read, a redirect's too: an unread body would keep its pooled connection busy.
     const send = (request: HttpClientRequest.HttpClientRequest, redirects: number): Effect.Effect<
       RawResponse,
-      TransportError | ResponseTooLargeError | StatusError
+      TransportError | TimeoutError | ResponseTooLargeError | StatusError
     > =>
       client.execute(request).pipe(
         Effect.mapError(transportError),
-        Effect.flatMap((response) => {
-          const location = response.status >= 300 && response.status < 400 ? response.headers["location"] : undefined
-          if (location === undefined) {
-            return Effect.map(
-              readBody(response),
-              (text) => ({ status: response.status, headers: response.headers, text })
-            )
-          }
-          return followRedirect(request, response.status, location, redirects)
-        })
+        Effect.flatMap((response) =>
+          Effect.flatMap(readBody(response), (text) => {
+            const status = response.status
+            const location = status >= 300 && status < 400 ? response.headers["location"] : undefined
+            return location === undefined
+              ? Effect.succeed({ status, headers: response.headers, text })
+              : followRedirect(request, status, location, redirects)
+          })
+        )
       )
 
     // Credentials travel in headers, so a redirect is followed only for safe methods within the same origin
@@ -473,7 +493,11 @@ export const fromClient = <PE = never>(
     // One timer an attempt, bounded by what is left of the call's total: the total deadline is also checked
     // before every retry sleep, and decoding after the last attempt is synchronous, so no second timer is
     // needed for the whole call.
-    const attempt = (policy: TimeoutPolicy.TimeoutPolicy, elapsed: number) => {
+    const attempt = (
+      request: HttpClientRequest.HttpClientRequest,
+      policy: TimeoutPolicy.TimeoutPolicy,
+      elapsed: number
+    ) => {
       const remaining = policy.totalMillis - elapsed
       const total = remaining <= policy.attemptMillis
       const timeout = () =>
@@ -481,29 +505,32 @@ export const fromClient = <PE = never>(
           ? new TimeoutError({ provider: name, operation: op, scope: "total", millis: policy.totalMillis })
           : new TimeoutError({ provider: name, operation: op, scope: "attempt", millis: policy.attemptMillis })
       if (remaining <= 0) return Effect.fail(timeout())
-      return send(HttpClientRequest.prependUrl(operation.request, baseUrl), 0).pipe(
-        // A timeout can only stop what is interruptible: a call run in a finalizer (a logout on release)
-        // would otherwise wait on a stalled server for as long as the socket lives.
-        Effect.interruptible,
-        Effect.timeoutFail({ duration: total ? remaining : policy.attemptMillis, onTimeout: timeout }),
-        Effect.flatMap((raw): Effect.Effect<RawResponse, HttpFailure | PE | E> =>
-          raw.status >= 200 && raw.status < 300
-            ? Effect.succeed(raw)
-            : Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(classify(raw, now)))
-        ),
-        Effect.tap((raw) => Effect.annotateCurrentSpan("http.response.status_code", raw.status)),
-        Effect.locally(HttpClient.currentTracerPropagation, propagate),
-        withManualRedirects
-      )
+      const millis = total ? remaining : policy.attemptMillis
+      // A timeout can only stop what is interruptible: a call run in a finalizer (a logout on release)
+      // would otherwise wait on a stalled server for as long as the socket lives.
+      const sent = Effect.interruptible(send(request, 0))
+      const bounds: Bounds = { millis, maxBytes, timeout }
+      return (clientEnforcesBounds
+        ? Effect.locally(sent, ClientBounds.current, bounds)
+        : Effect.timeoutFail(sent, { duration: millis, onTimeout: timeout })).pipe(
+          Effect.flatMap((raw): Effect.Effect<RawResponse, HttpFailure | PE | E> =>
+            raw.status >= 200 && raw.status < 300
+              ? Effect.succeed(raw)
+              : Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(classify(raw, now)))
+          ),
+          Effect.tap((raw) => Effect.annotateCurrentSpan("http.response.status_code", raw.status)),
+          withManualRedirects
+        )
     }
 
     const retrying = (
+      request: HttpClientRequest.HttpClientRequest,
       policy: RetryPolicy.RetryPolicy,
       timeouts: TimeoutPolicy.TimeoutPolicy,
       started: number
     ): Effect.Effect<RawResponse, HttpFailure | PE | E> => {
       const loop = (retry: number, elapsed: number): Effect.Effect<RawResponse, HttpFailure | PE | E> =>
-        Effect.catchAll(attempt(timeouts, elapsed), (error) => {
+        Effect.catchAll(attempt(request, timeouts, elapsed), (error) => {
           if (retry >= policy.maxRetries || !isRetryable(error, operation.idempotent, policy)) return Effect.fail(error)
           const retryAfter = (error as { retryAfterMillis?: number }).retryAfterMillis
           if (retryAfter !== undefined && retryAfter > policy.retryAfterCapMillis) return Effect.fail(error)
@@ -559,14 +586,25 @@ export const fromClient = <PE = never>(
       )
     }
 
+    const request = HttpClientRequest.prependUrl(operation.request, baseUrl)
+    // The HTTP client's span is off, and with it the client's own propagation: the headers come from the
+    // operation's span.
+    const outgoing = propagate
+      ? Effect.map(
+        Effect.option(Effect.currentSpan),
+        (span) =>
+          span._tag === "None" ? request : HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span.value))
+      )
+      : Effect.succeed(request)
+
     const program = Effect.flatMap(
       Effect.zip(FiberRef.get(RetryPolicy.currentOverride), FiberRef.get(TimeoutPolicy.currentOverride)),
       ([retryOverride, timeoutOverride]) => {
         const policy = RetryPolicy.merge(layerRetry, retryOverride)
         const timeouts = TimeoutPolicy.merge(layerTimeout, timeoutOverride)
         return Effect.flatMap(
-          Clock.currentTimeMillis,
-          (started) => Effect.flatMap(retrying(policy, timeouts, started), decode)
+          Effect.zip(Clock.currentTimeMillis, outgoing),
+          ([started, request]) => Effect.flatMap(retrying(request, policy, timeouts, started), decode)
         )
       }
     )

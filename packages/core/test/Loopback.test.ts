@@ -1,8 +1,25 @@
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, Effect, Exit, Schema } from "effect"
+import { Cause, Effect, Exit, type Layer, Schema } from "effect"
 import { Transport } from "../src/index.js"
 import * as SimulatorServer from "../src/SimulatorServer.js"
+import * as UndiciHttpClient from "../src/UndiciHttpClient.js"
+
+// Each guarantee holds on fetch, on core's undici client (which enforces the attempt's time and size
+// bounds on its socket) and on that client behind a `transformClient` (where the transport bounds it).
+const clients: ReadonlyArray<{
+  readonly label: string
+  readonly layer: Layer.Layer<HttpClient.HttpClient>
+  readonly provider?: Partial<Transport.Provider>
+}> = [
+  { label: "FetchHttpClient", layer: FetchHttpClient.layer },
+  { label: "UndiciHttpClient", layer: UndiciHttpClient.layer },
+  {
+    label: "UndiciHttpClient, transformed",
+    layer: UndiciHttpClient.layer,
+    provider: { transformClient: (client) => HttpClient.mapRequest(client, (request) => request) }
+  }
+]
 
 const Payload = Schema.Struct({ items: Schema.Array(Schema.Number) })
 const payload = { items: Array.from({ length: 200 }, (_, i) => i) }
@@ -15,132 +32,135 @@ const read = {
 }
 const command = { ...read, name: "command", idempotent: false, request: HttpClientRequest.post("/items") }
 
-const transportFor = (url: string, provider?: Partial<Transport.Provider>) =>
-  Effect.map(HttpClient.HttpClient, (client) =>
-    Transport.fromClient(client, {
-      name: "Loop",
-      baseUrl: url,
-      retry: { baseDelay: "20 millis", maxDelay: "50 millis", maxRetries: 3 },
-      timeout: { attempt: "500 millis", total: "3 seconds" },
-      ...provider
-    }))
-
 const failureOf = <A, E>(exit: Exit.Exit<A, E>) => Exit.isFailure(exit) ? Cause.squash(exit.cause) as any : undefined
 
-const withServer = <A, E>(
-  f: (server: SimulatorServer.SimulatorServer) => Effect.Effect<A, E, HttpClient.HttpClient>
-) =>
-  Effect.scoped(
-    Effect.flatMap(SimulatorServer.make(() => SimulatorServer.json(payload)), f)
-  ).pipe(Effect.provide(FetchHttpClient.layer))
+for (const { label, layer, provider: base } of clients) {
+  const transportFor = (url: string, provider?: Partial<Transport.Provider>) =>
+    Effect.map(HttpClient.HttpClient, (client) =>
+      Transport.fromClient(client, {
+        name: "Loop",
+        baseUrl: url,
+        retry: { baseDelay: "20 millis", maxDelay: "50 millis", maxRetries: 3 },
+        timeout: { attempt: "500 millis", total: "3 seconds" },
+        ...base,
+        ...provider
+      }))
 
-describe("Transport over loopback HTTP", () => {
-  it.live("retries 503s from a real server, then decodes the answer", () =>
-    withServer((server) =>
+  const withServer = <A, E>(
+    f: (server: SimulatorServer.SimulatorServer) => Effect.Effect<A, E, HttpClient.HttpClient>
+  ) =>
+    Effect.scoped(
+      Effect.flatMap(SimulatorServer.make(() => SimulatorServer.json(payload)), f)
+    ).pipe(Effect.provide(layer))
+
+  describe(`Transport over loopback HTTP on ${label}`, () => {
+    it.live("retries 503s from a real server, then decodes the answer", () =>
+      withServer((server) =>
+        Effect.gen(function*() {
+          yield* server.inject({ _tag: "Respond", response: SimulatorServer.text("starting", 503) }, { times: 2 })
+          const transport = yield* transportFor(server.url)
+          const result = yield* transport.execute(read)
+          expect(result.items).toHaveLength(200)
+          expect(yield* server.requests).toHaveLength(3)
+        })
+      ))
+
+    it.live("reports a refused connection as TransportError(ConnectionRefused, not sent)", () =>
       Effect.gen(function*() {
-        yield* server.inject({ _tag: "Respond", response: SimulatorServer.text("starting", 503) }, { times: 2 })
-        const transport = yield* transportFor(server.url)
-        const result = yield* transport.execute(read)
-        expect(result.items).toHaveLength(200)
-        expect(yield* server.requests).toHaveLength(3)
-      })
-    ))
-
-  it.live("reports a refused connection as TransportError(ConnectionRefused, not sent)", () =>
-    Effect.gen(function*() {
-      const port = yield* SimulatorServer.unusedPort
-      const transport = yield* transportFor(`http://127.0.0.1:${port}`, { retry: false })
-      const error = failureOf(yield* Effect.exit(transport.execute(command)))
-      expect(error).toMatchObject({ _tag: "TransportError", reason: "ConnectionRefused", sent: false })
-    }).pipe(Effect.provide(FetchHttpClient.layer)))
-
-  it.live("a read survives a connection reset in the middle of the body by retrying", () =>
-    withServer((server) =>
-      Effect.gen(function*() {
-        yield* server.inject({ _tag: "ResetMidBody" }, { times: 1 })
-        const transport = yield* transportFor(server.url)
-        const result = yield* transport.execute(read)
-        expect(result.items).toHaveLength(200)
-        expect(yield* server.requests).toHaveLength(2)
-      })
-    ))
-
-  it.live("a command whose connection dropped is sent exactly once", () =>
-    withServer((server) =>
-      Effect.gen(function*() {
-        yield* server.inject({ _tag: "Drop" })
-        const transport = yield* transportFor(server.url)
+        const port = yield* SimulatorServer.unusedPort
+        const transport = yield* transportFor(`http://127.0.0.1:${port}`, { retry: false })
         const error = failureOf(yield* Effect.exit(transport.execute(command)))
-        expect(error).toMatchObject({ _tag: "TransportError", sent: true })
-        expect(yield* server.requests).toHaveLength(1)
-      })
-    ))
+        expect(error).toMatchObject({ _tag: "TransportError", reason: "ConnectionRefused", sent: false })
+      }).pipe(Effect.provide(layer)))
 
-  it.live("abandons a stalled attempt, closing its socket, and fails within the total bound", () =>
-    withServer((server) =>
-      Effect.gen(function*() {
-        yield* server.inject({ _tag: "Hang" })
-        const transport = yield* transportFor(server.url, {
-          retry: { maxRetries: 1, baseDelay: "10 millis" },
-          timeout: { attempt: "200 millis", total: "2 seconds" }
+    it.live("a read survives a connection reset in the middle of the body by retrying", () =>
+      withServer((server) =>
+        Effect.gen(function*() {
+          yield* server.inject({ _tag: "ResetMidBody" }, { times: 1 })
+          const transport = yield* transportFor(server.url)
+          const result = yield* transport.execute(read)
+          expect(result.items).toHaveLength(200)
+          expect(yield* server.requests).toHaveLength(2)
         })
-        const started = Date.now()
-        const error = failureOf(yield* Effect.exit(transport.execute(read)))
-        expect(error).toMatchObject({ _tag: "TimeoutError", scope: "attempt" })
-        expect(Date.now() - started).toBeLessThan(2000)
-        expect(yield* server.requests).toHaveLength(2)
-        yield* Effect.sleep("100 millis")
-        expect((yield* server.stats).abandoned).toBe(2)
-      })
-    ))
+      ))
 
-  it.live("a body that trickles past the total timeout fails with TimeoutError(total)", () =>
-    withServer((server) =>
-      Effect.gen(function*() {
-        yield* server.inject({ _tag: "Trickle", millis: 20 })
-        const transport = yield* transportFor(server.url, {
-          retry: false,
-          timeout: { attempt: "10 seconds", total: "400 millis" }
+    it.live("a command whose connection dropped is sent exactly once", () =>
+      withServer((server) =>
+        Effect.gen(function*() {
+          yield* server.inject({ _tag: "Drop" })
+          const transport = yield* transportFor(server.url)
+          const error = failureOf(yield* Effect.exit(transport.execute(command)))
+          expect(error).toMatchObject({ _tag: "TransportError", sent: true })
+          expect(yield* server.requests).toHaveLength(1)
         })
-        const started = Date.now()
-        const error = failureOf(yield* Effect.exit(transport.execute(read)))
-        expect(error).toMatchObject({ _tag: "TimeoutError", scope: "total", millis: 400 })
-        expect(Date.now() - started).toBeLessThan(1500)
-      })
-    ))
+      ))
 
-  it.live("stops reading a chunked body at the size limit", () =>
-    withServer((server) =>
-      Effect.gen(function*() {
-        yield* server.inject({ _tag: "Large", bytes: 5_000_000 })
-        const transport = yield* transportFor(server.url, { maxResponseBytes: 1_000_000 })
-        const error = failureOf(yield* Effect.exit(transport.execute(read)))
-        expect(error).toMatchObject({ _tag: "ResponseTooLargeError", limitBytes: 1_000_000 })
-        expect(yield* server.requests).toHaveLength(1)
-      })
-    ))
-
-  it.live("does not follow a real redirect to another origin", () =>
-    withServer((server) =>
-      Effect.gen(function*() {
-        yield* server.inject({ _tag: "Redirect", location: "http://127.0.0.2:1/steal" })
-        const transport = yield* transportFor(server.url, {
-          headers: { "x-client": "loopback" }
+    it.live("abandons a stalled attempt, closing its socket, and fails within the total bound", () =>
+      withServer((server) =>
+        Effect.gen(function*() {
+          yield* server.inject({ _tag: "Hang" })
+          const transport = yield* transportFor(server.url, {
+            retry: { maxRetries: 1, baseDelay: "10 millis" },
+            timeout: { attempt: "200 millis", total: "2 seconds" }
+          })
+          const started = Date.now()
+          const error = failureOf(yield* Effect.exit(transport.execute(read)))
+          expect(error).toMatchObject({ _tag: "TimeoutError", scope: "attempt" })
+          expect(Date.now() - started).toBeLessThan(2000)
+          expect(yield* server.requests).toHaveLength(2)
+          yield* Effect.sleep("100 millis")
+          expect((yield* server.stats).abandoned).toBe(2)
         })
-        const error = failureOf(yield* Effect.exit(transport.execute(read)))
-        expect(error).toMatchObject({ _tag: "StatusError", status: 302 })
-      })
-    ))
+      ))
 
-  it.live("interrupting a call aborts the request: the server sees the socket close", () =>
-    withServer((server) =>
-      Effect.gen(function*() {
-        yield* server.inject({ _tag: "Hang" })
-        const transport = yield* transportFor(server.url, { timeout: { attempt: "10 seconds", total: "10 seconds" } })
-        const result = yield* transport.execute(read).pipe(Effect.timeout("150 millis"), Effect.exit)
-        expect(Exit.isFailure(result)).toBe(true)
-        yield* Effect.sleep("100 millis")
-        expect((yield* server.stats).abandoned).toBe(1)
-      })
-    ))
-})
+    it.live("a body that trickles past the total timeout fails with TimeoutError(total)", () =>
+      withServer((server) =>
+        Effect.gen(function*() {
+          yield* server.inject({ _tag: "Trickle", millis: 20 })
+          const transport = yield* transportFor(server.url, {
+            retry: false,
+            timeout: { attempt: "10 seconds", total: "400 millis" }
+          })
+          const started = Date.now()
+          const error = failureOf(yield* Effect.exit(transport.execute(read)))
+          expect(error).toMatchObject({ _tag: "TimeoutError", scope: "total", millis: 400 })
+          expect(Date.now() - started).toBeLessThan(1500)
+        })
+      ))
+
+    it.live("stops reading a chunked body at the size limit", () =>
+      withServer((server) =>
+        Effect.gen(function*() {
+          yield* server.inject({ _tag: "Large", bytes: 5_000_000 })
+          const transport = yield* transportFor(server.url, { maxResponseBytes: 1_000_000 })
+          const error = failureOf(yield* Effect.exit(transport.execute(read)))
+          expect(error).toMatchObject({ _tag: "ResponseTooLargeError", limitBytes: 1_000_000 })
+          expect(yield* server.requests).toHaveLength(1)
+        })
+      ))
+
+    it.live("does not follow a real redirect to another origin", () =>
+      withServer((server) =>
+        Effect.gen(function*() {
+          yield* server.inject({ _tag: "Redirect", location: "http://127.0.0.2:1/steal" })
+          const transport = yield* transportFor(server.url, {
+            headers: { "x-client": "loopback" }
+          })
+          const error = failureOf(yield* Effect.exit(transport.execute(read)))
+          expect(error).toMatchObject({ _tag: "StatusError", status: 302 })
+        })
+      ))
+
+    it.live("interrupting a call aborts the request: the server sees the socket close", () =>
+      withServer((server) =>
+        Effect.gen(function*() {
+          yield* server.inject({ _tag: "Hang" })
+          const transport = yield* transportFor(server.url, { timeout: { attempt: "10 seconds", total: "10 seconds" } })
+          const result = yield* transport.execute(read).pipe(Effect.timeout("150 millis"), Effect.exit)
+          expect(Exit.isFailure(result)).toBe(true)
+          yield* Effect.sleep("100 millis")
+          expect((yield* server.stats).abandoned).toBe(1)
+        })
+      ))
+  })
+}

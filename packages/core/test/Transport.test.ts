@@ -1,7 +1,8 @@
 import { HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
+import type { Tracer } from "effect"
 import { Cause, Effect, Exit, Fiber, Redacted, Schema, TestClock } from "effect"
-import { RetryPolicy, TestHttpClient, TimeoutPolicy, Transport } from "../src/index.js"
+import { RetryPolicy, TestHttpClient, TestTracer, TimeoutPolicy, Transport } from "../src/index.js"
 
 const token = Redacted.make("tok-SECRET-123456")
 
@@ -51,6 +52,19 @@ describe("Transport", () => {
       expect(seen[0]!.headers["x-example-token"]).toBe("tok-SECRET-123456")
       expect(seen[0]!.headers["traceparent"]).toBeUndefined()
       expect(seen[0]!.headers["b3"]).toBeUndefined()
+    }))
+
+  it.effect("with propagateTrace, sends the operation span's traceparent and b3 headers", () =>
+    Effect.gen(function*() {
+      const spans: Array<Tracer.Span> = []
+      const tracer = yield* TestTracer.make({ spans })
+      const fake = TestHttpClient.make(() => TestHttpClient.json({ things: [] }))
+      const transport = Transport.fromClient(fake.client, { ...provider, propagateTrace: true })
+      yield* transport.execute(getThings()).pipe(Effect.withSpan("caller"), Effect.withTracer(tracer))
+      const [seen] = yield* fake.service.requests
+      const operation = spans.find((span) => span.name === "Example.getThings")!
+      expect(seen!.headers["traceparent"]).toBe(`00-${operation.traceId}-${operation.spanId}-01`)
+      expect(seen!.headers["b3"]).toMatch(new RegExp(`^${operation.traceId}-${operation.spanId}-1`))
     }))
 
   it.effect("retries a 503 after the Retry-After delay, then succeeds", () =>

@@ -1,0 +1,65 @@
+/**
+ * How the transport hands an attempt's bounds (its time, its body size) to an HTTP client that can enforce
+ * them on the socket.
+ *
+ * The generic bounds are costly for what they do: `Effect.timeoutFail` races the attempt in a forked fiber
+ * against a sleeping one and merges the winner's fiber refs back, and a body without `Content-Length` is
+ * folded through an Effect `Stream` to stop at the size limit; on loopback each costs about a third of a
+ * request (`bench/src/pipeline.ts`). A client registered here reads the bounds from {@link current} when a
+ * request starts, arms one timer for the attempt, counts body bytes as they arrive, and fails with an
+ * {@link Expired} or {@link TooLarge} cause, which the transport turns into its own errors.
+ *
+ * @internal
+ */
+import * as FiberRef from "effect/FiberRef"
+import { globalValue } from "effect/GlobalValue"
+
+/** One attempt's bounds. The first request of the attempt starts its clock; a redirect shares it. */
+export interface ClientBounds {
+  readonly millis: number
+  readonly maxBytes: number
+  startedAt?: number
+}
+
+/** The bounds of the attempt running in this fiber, when the transport delegated them to the client. */
+export const current: FiberRef.FiberRef<ClientBounds | undefined> = globalValue(
+  Symbol.for("@media-sessions/core/internal/clientBounds/current"),
+  () => FiberRef.unsafeMake<ClientBounds | undefined>(undefined)
+)
+
+/** The cause of a request aborted or a body destroyed because its attempt ran out of time. */
+export class Expired extends Error {
+  constructor(readonly bounds: ClientBounds) {
+    super(`the attempt's ${bounds.millis} ms ran out`)
+    this.name = "Expired"
+  }
+}
+
+/** The cause of a body refused or destroyed because it is larger than the attempt allows. */
+export class TooLarge extends Error {
+  constructor(readonly bounds: ClientBounds) {
+    super(`the body is larger than ${bounds.maxBytes} bytes`)
+    this.name = "TooLarge"
+  }
+}
+
+const enforcing = globalValue(
+  Symbol.for("@media-sessions/core/internal/clientBounds/enforcing"),
+  () => new WeakSet<object>()
+)
+
+/** Marks a client as one that enforces {@link current}. */
+export const register = <A extends object>(client: A): A => {
+  enforcing.add(client)
+  return client
+}
+
+/** Whether the client enforces {@link current}; any other is bounded by the transport itself. */
+export const isEnforcedBy = (client: object): boolean => enforcing.has(client)
+
+/** Milliseconds left of the attempt, starting its clock on first use. */
+export const remainingMillis = (bounds: ClientBounds): number => {
+  const now = performance.now()
+  bounds.startedAt ??= now
+  return bounds.millis - (now - bounds.startedAt)
+}
