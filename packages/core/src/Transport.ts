@@ -343,6 +343,8 @@ export const fromClient = <PE = never>(
   // A client that enforces an attempt's bounds on its socket (core's UndiciHttpClient) spares every attempt
   // the forked fiber of `Effect.timeoutFail` and the Stream that counts a chunked body. A transformed client
   // may do work of its own around the request, so it keeps the generic bounds, which cover all it runs.
+  // Its timer runs on the wall clock, so under a TestClock (or any clock of the caller's) the transport bounds
+  // the attempt itself, in that clock's time.
   const clientEnforcesBounds = ClientBounds.isEnforcedBy(httpClient) && provider.transformClient === undefined
 
   const execute = <A, E>(operation: Operation<A, E>): Effect.Effect<A, HttpFailure | InvalidRequestError | PE | E> => {
@@ -395,9 +397,10 @@ export const fromClient = <PE = never>(
     }
 
     const readBody = (
-      response: HttpClientResponse.HttpClientResponse
+      response: HttpClientResponse.HttpClientResponse,
+      delegated: boolean
     ): Effect.Effect<string, TransportError | TimeoutError | ResponseTooLargeError> => {
-      if (clientEnforcesBounds) return Effect.mapError(response.text, transportError)
+      if (delegated) return Effect.mapError(response.text, transportError)
       const tooLarge = () => new ResponseTooLargeError({ provider: name, operation: op, limitBytes: maxBytes })
       const declared = response.headers["content-length"]
       if (declared !== undefined) {
@@ -428,19 +431,19 @@ export const fromClient = <PE = never>(
     }
 
     // Every body is read, a redirect's too: an unread body would keep its pooled connection busy.
-    const send = (request: HttpClientRequest.HttpClientRequest, redirects: number): Effect.Effect<
+    const send = (request: HttpClientRequest.HttpClientRequest, redirects: number, delegated: boolean): Effect.Effect<
       RawResponse,
       TransportError | TimeoutError | ResponseTooLargeError | StatusError
     > =>
       client.execute(request).pipe(
         Effect.mapError(transportError),
         Effect.flatMap((response) =>
-          Effect.flatMap(readBody(response), (text) => {
+          Effect.flatMap(readBody(response, delegated), (text) => {
             const status = response.status
             const location = status >= 300 && status < 400 ? response.headers["location"] : undefined
             return location === undefined
               ? Effect.succeed({ status, headers: response.headers, text })
-              : followRedirect(request, status, location, redirects)
+              : followRedirect(request, status, location, redirects, delegated)
           })
         )
       )
@@ -451,7 +454,8 @@ export const fromClient = <PE = never>(
       request: HttpClientRequest.HttpClientRequest,
       status: number,
       location: string,
-      redirects: number
+      redirects: number,
+      delegated: boolean
     ) => {
       const target = safeUrl(location, request.url)
       const refuse = (why: string) =>
@@ -464,7 +468,7 @@ export const fromClient = <PE = never>(
       if (redactor.text(target.href) !== target.href) return refuse("its Location carries a credential")
       if (request.method !== "GET" && request.method !== "HEAD") return refuse(`${request.method} is not redirected`)
       if (redirects >= maxRedirects) return refuse(`more than ${maxRedirects} redirects`)
-      return send(HttpClientRequest.setUrl(request, target.toString()), redirects + 1)
+      return send(HttpClientRequest.setUrl(request, target.toString()), redirects + 1, delegated)
     }
 
     const classify = (raw: RawResponse, now: number): HttpFailure | PE | E => {
@@ -496,7 +500,8 @@ export const fromClient = <PE = never>(
     const attempt = (
       request: HttpClientRequest.HttpClientRequest,
       policy: TimeoutPolicy.TimeoutPolicy,
-      elapsed: number
+      elapsed: number,
+      delegated: boolean
     ) => {
       const remaining = policy.totalMillis - elapsed
       const total = remaining <= policy.attemptMillis
@@ -508,9 +513,9 @@ export const fromClient = <PE = never>(
       const millis = total ? remaining : policy.attemptMillis
       // A timeout can only stop what is interruptible: a call run in a finalizer (a logout on release)
       // would otherwise wait on a stalled server for as long as the socket lives.
-      const sent = Effect.interruptible(send(request, 0))
+      const sent = Effect.interruptible(send(request, 0, delegated))
       const bounds: Bounds = { millis, maxBytes, timeout }
-      return (clientEnforcesBounds
+      return (delegated
         ? Effect.locally(sent, ClientBounds.current, bounds)
         : Effect.timeoutFail(sent, { duration: millis, onTimeout: timeout })).pipe(
           Effect.flatMap((raw): Effect.Effect<RawResponse, HttpFailure | PE | E> =>
@@ -527,10 +532,11 @@ export const fromClient = <PE = never>(
       request: HttpClientRequest.HttpClientRequest,
       policy: RetryPolicy.RetryPolicy,
       timeouts: TimeoutPolicy.TimeoutPolicy,
-      started: number
+      started: number,
+      delegated: boolean
     ): Effect.Effect<RawResponse, HttpFailure | PE | E> => {
       const loop = (retry: number, elapsed: number): Effect.Effect<RawResponse, HttpFailure | PE | E> =>
-        Effect.catchAll(attempt(request, timeouts, elapsed), (error) => {
+        Effect.catchAll(attempt(request, timeouts, elapsed, delegated), (error) => {
           if (retry >= policy.maxRetries || !isRetryable(error, operation.idempotent, policy)) return Effect.fail(error)
           const retryAfter = (error as { retryAfterMillis?: number }).retryAfterMillis
           if (retryAfter !== undefined && retryAfter > policy.retryAfterCapMillis) return Effect.fail(error)
@@ -602,10 +608,14 @@ export const fromClient = <PE = never>(
       ([retryOverride, timeoutOverride]) => {
         const policy = RetryPolicy.merge(layerRetry, retryOverride)
         const timeouts = TimeoutPolicy.merge(layerTimeout, timeoutOverride)
-        return Effect.flatMap(
-          Effect.zip(Clock.currentTimeMillis, outgoing),
-          ([started, request]) => Effect.flatMap(retrying(request, policy, timeouts, started), decode)
-        )
+        return Effect.clockWith((clock) => {
+          const started = clock.unsafeCurrentTimeMillis()
+          const delegated = clientEnforcesBounds && ClientBounds.isLiveClock(clock)
+          return Effect.flatMap(
+            outgoing,
+            (request) => Effect.flatMap(retrying(request, policy, timeouts, started, delegated), decode)
+          )
+        })
       }
     )
 

@@ -1,6 +1,6 @@
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, Effect, Exit, type Layer, Schema } from "effect"
+import { Cause, Effect, Exit, Fiber, type Layer, Schema, TestClock } from "effect"
 import { Transport } from "../src/index.js"
 import * as SimulatorServer from "../src/SimulatorServer.js"
 import * as UndiciHttpClient from "../src/UndiciHttpClient.js"
@@ -110,6 +110,24 @@ for (const { label, layer, provider: base } of clients) {
           expect(yield* server.requests).toHaveLength(2)
           yield* Effect.sleep("100 millis")
           expect((yield* server.stats).abandoned).toBe(2)
+        })
+      ))
+
+    it.effect("under a TestClock, a stalled attempt times out in the clock's time, not the wall clock's", () =>
+      withServer((server) =>
+        Effect.gen(function*() {
+          yield* server.inject({ _tag: "Hang" })
+          const transport = yield* transportFor(server.url, {
+            retry: false,
+            timeout: { attempt: "1 hour", total: "2 hours" }
+          })
+          const fiber = yield* Effect.fork(transport.execute(read))
+          while ((yield* server.requests).length === 0) {
+            yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 10)))
+          }
+          yield* TestClock.adjust("1 hour")
+          const error = failureOf(yield* Fiber.await(fiber))
+          expect(error).toMatchObject({ _tag: "TimeoutError", scope: "attempt" })
         })
       ))
 

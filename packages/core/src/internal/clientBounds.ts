@@ -11,6 +11,7 @@
  *
  * @internal
  */
+import * as Clock from "effect/Clock"
 import * as FiberRef from "effect/FiberRef"
 import { globalValue } from "effect/GlobalValue"
 
@@ -63,3 +64,10 @@ export const remainingMillis = (bounds: ClientBounds): number => {
   bounds.startedAt ??= now
   return bounds.millis - (now - bounds.startedAt)
 }
+
+// The client's timer runs on the wall clock: the bounds are delegated only under Effect's live clock, so a
+// TestClock (or a caller's own clock) still governs the transport's timeouts.
+const liveClock = Object.getPrototypeOf(Clock.make())
+
+/** Whether the clock is Effect's live one (the default service), whose time is the wall clock's. */
+export const isLiveClock = (clock: Clock.Clock): boolean => Object.getPrototypeOf(clock) === liveClock
