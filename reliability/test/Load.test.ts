@@ -4,10 +4,10 @@
  * The figures are printed for the report.
  */
 import { FetchHttpClient, type HttpClient } from "@effect/platform"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import * as Undici from "@effect/platform-node/Undici"
 import { describe, expect, it } from "@effect/vitest"
+import * as UndiciHttpClient from "@media-sessions/core/UndiciHttpClient"
 import { Effect, Layer, type Scope } from "effect"
+import { Agent } from "undici"
 import { type ProviderCase, providers } from "./harness.js"
 
 const concurrentCalls = 1_000
@@ -101,12 +101,12 @@ const run = (
   client: Layer.Layer<HttpClient.HttpClient>
 ) => Effect.scoped(effect).pipe(Effect.provide(client))
 
-// undici with a bounded pool, as a user of NodeHttpClient.layerUndici would configure it.
-const boundedUndici = NodeHttpClient.layerUndiciWithoutDispatcher.pipe(
+// Core's undici client on a bounded pool, as a user would configure it for a hard bound.
+const boundedUndici = UndiciHttpClient.layerDispatcher.pipe(
   Layer.provide(Layer.scoped(
-    NodeHttpClient.Dispatcher,
+    UndiciHttpClient.UndiciDispatcher,
     Effect.acquireRelease(
-      Effect.sync(() => new Undici.Agent({ connections: boundedPoolSize })),
+      Effect.sync(() => new Agent({ connections: boundedPoolSize })),
       (agent) => Effect.promise(() => agent.destroy())
     )
   ))

@@ -172,7 +172,7 @@ export const printOverview = (path: ReadonlyArray<string>): Effect.Effect<void> 
 // -----------------------------------------------------------------------------
 
 /**
- * What running the CLI needs: an `HttpClient` (the binary uses `NodeHttpClient.layerUndici`) and the
+ * What running the CLI needs: an `HttpClient` (the binary uses core's `UndiciHttpClient.layer`) and the
  * platform services of `@effect/cli` (`NodeContext.layer`).
  *
  * @since 0.1.0
@@ -207,12 +207,13 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<Failure.ExitCode
  * @example
  * ```ts
  * import { Cli } from "@media-sessions/cli"
- * import { NodeContext, NodeHttpClient } from "@effect/platform-node"
+ * import { NodeContext } from "@effect/platform-node"
+ * import * as UndiciHttpClient from "@media-sessions/core/UndiciHttpClient"
  * import { Effect, Layer } from "effect"
  *
  * // `media-sessions plex sessions --json` inside a program: output goes to the Console, the exit code is returned
  * const code = Cli.runArgs(["plex", "sessions", "--json"]).pipe(
- *   Effect.provide(Layer.merge(NodeHttpClient.layerUndici, NodeContext.layer))
+ *   Effect.provide(Layer.merge(UndiciHttpClient.layer, NodeContext.layer))
  * )
  * ```
  *

@@ -1,13 +1,13 @@
 #!/usr/bin/env -S npx tsx
 /**
- * The `media-sessions` executable: the CLI on `process.argv`, with the undici HTTP client and Node's
+ * The `media-sessions` executable: the CLI on `process.argv`, with core's undici HTTP client and Node's
  * platform services.
  *
  * @since 0.1.0
  */
 import * as NodeContext from "@effect/platform-node/NodeContext"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as UndiciHttpClient from "@media-sessions/core/UndiciHttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Cli from "./Cli.js"
@@ -18,6 +18,6 @@ Cli.run(process.argv).pipe(
       process.exitCode = code
     })
   ),
-  Effect.provide(Layer.merge(NodeHttpClient.layerUndici, NodeContext.layer)),
+  Effect.provide(Layer.merge(UndiciHttpClient.layer, NodeContext.layer)),
   NodeRuntime.runMain({ disableErrorReporting: true, disablePrettyLogger: true })
 )

@@ -1,5 +1,5 @@
 import * as NodeContext from "@effect/platform-node/NodeContext"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as UndiciHttpClient from "@media-sessions/core/UndiciHttpClient"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import type * as Fiber from "effect/Fiber"
@@ -18,7 +18,7 @@ export interface Run {
 }
 
 /** The platform layer the binary uses: undici and Node's services. */
-export const platform = Layer.merge(NodeHttpClient.layerUndici, NodeContext.layer)
+export const platform = Layer.merge(UndiciHttpClient.layer, NodeContext.layer)
 
 /**
  * Runs the CLI in-process with exactly this environment (nothing from the real one), colors off, and
