@@ -17,9 +17,20 @@
  *
  * @since 0.1.0
  */
+import { identity } from "effect/Function"
+import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
+import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import { FastDecodeId, invalid, PropertyKindId } from "./CompiledDecoder.js"
+
+// Annotations carrying a fast decoding function. A schema built at module level is dropped by bundlers
+// when unused only if its construction is marked pure and has no computed key (`{ [FastDecodeId]: ... }`
+// counts as a side effect for esbuild), so the key is added here, behind a call marked pure at each use.
+const withFastDecode = <A extends object>(annotations: A, fast: (u: unknown) => unknown): A => ({
+  ...annotations,
+  [FastDecodeId]: fast
+})
 
 const numeric = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/
 
@@ -31,7 +42,7 @@ const parseNumber = (s: string): number | undefined => numeric.test(s) ? globalT
  * @since 0.1.0
  * @category numbers
  */
-export const Number: Schema.Schema<number, number | string> = Schema.transformOrFail(
+export const Number: Schema.Schema<number, number | string> = /* @__PURE__ */ Schema.transformOrFail(
   Schema.Union(Schema.Number, Schema.String),
   Schema.Finite,
   {
@@ -47,14 +58,13 @@ export const Number: Schema.Schema<number, number | string> = Schema.transformOr
     },
     encode: ParseResult.succeed
   }
-).annotations({
-  identifier: "LenientNumber",
-  [FastDecodeId]: (u: unknown) => {
+).annotations(
+  /* @__PURE__ */ withFastDecode({ identifier: "LenientNumber" }, (u: unknown) => {
     // A numeric string can overflow to Infinity ("1e309"): finite either way, as `Schema.Finite` demands.
     const n = typeof u === "number" ? u : typeof u === "string" ? parseNumber(u) : undefined
     return n !== undefined && isFinite(n) ? n : invalid
-  }
-})
+  })
+)
 
 /**
  * An integer sent as a number or as a numeric string.
@@ -62,14 +72,13 @@ export const Number: Schema.Schema<number, number | string> = Schema.transformOr
  * @since 0.1.0
  * @category numbers
  */
-export const Int: Schema.Schema<number, number | string> = Number.pipe(Schema.compose(Schema.Int))
-  .annotations({
-    identifier: "LenientInt",
-    [FastDecodeId]: (u: unknown) => {
+export const Int: Schema.Schema<number, number | string> = /* @__PURE__ */ Number.pipe(Schema.compose(Schema.Int))
+  .annotations(
+    /* @__PURE__ */ withFastDecode({ identifier: "LenientInt" }, (u: unknown) => {
       const n = typeof u === "number" ? u : typeof u === "string" ? parseNumber(u) : undefined
       return n !== undefined && globalThis.Number.isSafeInteger(n) ? n : invalid
-    }
-  })
+    })
+  )
 
 // A Map, not an object literal: `truthy["__proto__"]` or `truthy["constructor"]` would find Object.prototype's
 // members and decode them as booleans.
@@ -81,7 +90,7 @@ const truthy: ReadonlyMap<string, boolean> = new Map([["true", true], ["1", true
  * @since 0.1.0
  * @category booleans
  */
-export const Boolean: Schema.Schema<boolean, boolean | 0 | 1 | string> = Schema.transformOrFail(
+export const Boolean: Schema.Schema<boolean, boolean | 0 | 1 | string> = /* @__PURE__ */ Schema.transformOrFail(
   Schema.Union(Schema.Boolean, Schema.Literal(0, 1), Schema.String),
   Schema.Boolean,
   {
@@ -96,9 +105,8 @@ export const Boolean: Schema.Schema<boolean, boolean | 0 | 1 | string> = Schema.
     },
     encode: ParseResult.succeed
   }
-).annotations({
-  identifier: "LenientBoolean",
-  [FastDecodeId]: (u: unknown) =>
+).annotations(
+  /* @__PURE__ */ withFastDecode({ identifier: "LenientBoolean" }, (u: unknown) =>
     typeof u === "boolean"
       ? u
       : u === 1
@@ -107,8 +115,8 @@ export const Boolean: Schema.Schema<boolean, boolean | 0 | 1 | string> = Schema.
       ? false
       : typeof u === "string"
       ? truthy.get(u.trim().toLowerCase()) ?? invalid
-      : invalid
-})
+      : invalid)
+)
 
 /**
  * A known literal, or any other string: typed for the values the client knows, never a decode failure for
@@ -217,21 +225,26 @@ const fastIsoDate = (text: string): Date | undefined => {
  * @since 0.1.0
  * @category dates
  */
-export const IsoDate: Schema.Schema<Date, string> = Schema.transformOrFail(Schema.String, Schema.DateFromSelf, {
-  strict: true,
-  decode: (input, _, ast) => {
-    const date = parseIsoDate(input)
-    return date === undefined
-      ? ParseResult.fail(new ParseResult.Type(ast, input, `Expected an ISO 8601 date, got ${JSON.stringify(input)}`))
-      : ParseResult.succeed(date)
-  },
-  encode: (date) => ParseResult.succeed(date.toISOString())
-}).annotations({
-  identifier: "LenientIsoDate",
-  [FastDecodeId]: (u: unknown) => typeof u === "string" ? fastIsoDate(u) ?? parseIsoDate(u) ?? invalid : invalid,
-  arbitrary: () => (fc) =>
-    fc.date({ min: new Date(Date.UTC(1, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true })
-})
+export const IsoDate: Schema.Schema<Date, string> = /* @__PURE__ */ Schema.transformOrFail(
+  Schema.String,
+  Schema.DateFromSelf,
+  {
+    strict: true,
+    decode: (input, _, ast) => {
+      const date = parseIsoDate(input)
+      return date === undefined
+        ? ParseResult.fail(new ParseResult.Type(ast, input, `Expected an ISO 8601 date, got ${JSON.stringify(input)}`))
+        : ParseResult.succeed(date)
+    },
+    encode: (date) => ParseResult.succeed(date.toISOString())
+  }
+).annotations(
+  /* @__PURE__ */ withFastDecode({
+    identifier: "LenientIsoDate",
+    arbitrary: () => (fc) =>
+      fc.date({ min: new Date(Date.UTC(1, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true })
+  }, (u: unknown) => typeof u === "string" ? fastIsoDate(u) ?? parseIsoDate(u) ?? invalid : invalid)
+)
 
 const guid = /^\{?([0-9a-fA-F]{8})-?([0-9a-fA-F]{4})-?([0-9a-fA-F]{4})-?([0-9a-fA-F]{4})-?([0-9a-fA-F]{12})\}?$/
 
@@ -254,20 +267,25 @@ export const normalizeGuid = (text: string): string | undefined => {
  * @since 0.1.0
  * @category guids
  */
-export const Guid: Schema.Schema<string, string> = Schema.transformOrFail(Schema.String, Schema.String, {
-  strict: true,
-  decode: (input, _, ast) => {
-    const normal = normalizeGuid(input)
-    return normal === undefined
-      ? ParseResult.fail(new ParseResult.Type(ast, input, `Expected a GUID, got ${JSON.stringify(input)}`))
-      : ParseResult.succeed(normal)
-  },
-  encode: ParseResult.succeed
-}).annotations({
-  identifier: "LenientGuid",
-  arbitrary: () => (fc) => fc.uuid(),
-  [FastDecodeId]: (u: unknown) => typeof u === "string" ? normalizeGuid(u) ?? invalid : invalid
-})
+export const Guid: Schema.Schema<string, string> = /* @__PURE__ */ Schema.transformOrFail(
+  Schema.String,
+  Schema.String,
+  {
+    strict: true,
+    decode: (input, _, ast) => {
+      const normal = normalizeGuid(input)
+      return normal === undefined
+        ? ParseResult.fail(new ParseResult.Type(ast, input, `Expected a GUID, got ${JSON.stringify(input)}`))
+        : ParseResult.succeed(normal)
+    },
+    encode: ParseResult.succeed
+  }
+).annotations(
+  /* @__PURE__ */ withFastDecode(
+    { identifier: "LenientGuid", arbitrary: () => (fc) => fc.uuid() },
+    (u: unknown) => typeof u === "string" ? normalizeGuid(u) ?? invalid : invalid
+  )
+)
 
 /**
  * An optional property that may also arrive as `null`: both decode to an absent key.
@@ -275,8 +293,15 @@ export const Guid: Schema.Schema<string, string> = Schema.transformOrFail(Schema
  * @since 0.1.0
  * @category properties
  */
-export const optional = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
-  Schema.optionalWith(schema, { exact: true, nullable: true }).annotations({ [PropertyKindId]: "nullable" })
+export const optional = <A, I, R>(
+  schema: Schema.Schema<A, I, R>
+): Schema.PropertySignature<"?:", A, never, "?:", I | null, false, R> =>
+  // What `Schema.optionalWith(schema, { exact: true, nullable: true })` builds, written out: optionalWith
+  // brings the code of all its option combinations into every bundle.
+  Schema.optionalToOptional(Schema.NullOr(schema), Schema.typeSchema(schema), {
+    decode: Option.filter(Predicate.isNotNull<A | null>),
+    encode: identity
+  }).annotations({ [PropertyKindId]: "nullable" })
 
 /**
  * An array that may be absent or `null`, decoded to an empty array in both cases.
@@ -284,7 +309,14 @@ export const optional = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
  * @since 0.1.0
  * @category properties
  */
-export const optionalArray = <A, I, R>(item: Schema.Schema<A, I, R>) =>
-  Schema.optionalWith(Schema.Array(item), { nullable: true, default: () => [] }).annotations({
-    [PropertyKindId]: "nullable-default"
-  })
+export const optionalArray = <A, I, R>(
+  item: Schema.Schema<A, I, R>
+): Schema.PropertySignature<":", ReadonlyArray<A>, never, "?:", ReadonlyArray<I> | null | undefined, true, R> => {
+  // What `Schema.optionalWith(Schema.Array(item), { nullable: true, default: () => [] })` builds, written out.
+  const array = Schema.Array(item)
+  const empty = (): ReadonlyArray<A> => []
+  return Schema.optionalToRequired(Schema.NullishOr(array), Schema.typeSchema(array), {
+    decode: Option.match({ onNone: empty, onSome: (a) => a == null ? empty() : a }),
+    encode: Option.some
+  }).pipe(Schema.withConstructorDefault(empty)).annotations({ [PropertyKindId]: "nullable-default" })
+}

@@ -92,7 +92,7 @@ export const currentOverride: FiberRef.FiberRef<Options | undefined> = FiberRef.
 export const withOverride: {
   (options: Options): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   <A, E, R>(self: Effect.Effect<A, E, R>, options: Options): Effect.Effect<A, E, R>
-} = dual(
+} = /* @__PURE__ */ dual(
   2,
   <A, E, R>(self: Effect.Effect<A, E, R>, options: Options): Effect.Effect<A, E, R> =>
     Effect.locallyWith(
