@@ -1,16 +1,20 @@
 /**
- * The fault matrix: provider × {read, non-idempotent command} × fault, over real loopback sockets against
- * each provider's simulator. Every cell asserts the outcome (a tagged error, or success after retries),
- * how many requests the server saw, whether the command took effect, and that the call ended within its
- * configured bound. Faults about waiting on the server's say-so (`Retry-After`) run on the TestClock.
+ * The fault matrix: HTTP client × provider × {read, non-idempotent command} × fault, over real loopback
+ * sockets against each provider's simulator. Every cell asserts the outcome (a tagged error, or success after
+ * retries), how many requests the server saw, whether the command took effect, and that the call ended within
+ * its configured bound. Faults about waiting on the server's say-so (`Retry-After`) run on the TestClock.
+ *
+ * Every cell runs on fetch and on core's undici client: on fetch the transport bounds each attempt itself; on
+ * undici (under the live clock) the client enforces the attempt's timeout and the size limit on its socket.
  */
-import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import * as SimulatorServer from "@media-sessions/core/SimulatorServer"
 import { Chunk, Effect, Fiber, type Scope, TestClock } from "effect"
 import {
+  clients,
   type ClientSettings,
   eventually,
+  on,
   otherOrigin,
   outcomeOf,
   plainFailure,
@@ -361,44 +365,44 @@ const runCell = (provider: ProviderCase, fault: Fault, kind: "read" | "command")
     if (check !== undefined) yield* check
   })
 
-const live = (effect: Effect.Effect<void, unknown, Scope.Scope | HttpClient.HttpClient>) =>
-  Effect.scoped(effect).pipe(Effect.provide(FetchHttpClient.layer))
-
 describe("fault matrix", () => {
-  for (const provider of providers) {
-    describe(provider.name, () => {
-      for (const fault of faults) {
-        for (const kind of ["read", "command"] as const) {
-          const expected = fault[kind](provider)
-          const route = provider[kind]
-          const seen = `${expected.seen} request${expected.seen === 1 ? "" : "s"}`
-          const name = `${kind} ${route.name}, ${fault.name}: ${expected.outcome} after ${seen}`
-          if (fault.virtualWaitMillis === undefined) {
-            it.live(name, () => live(runCell(provider, fault, kind)))
-          } else {
-            it.effect(name, () => live(runCell(provider, fault, kind)))
+  for (const httpClient of clients) {
+    const live = on(httpClient)
+    for (const provider of providers) {
+      describe(`${provider.name} over ${httpClient.label}`, () => {
+        for (const fault of faults) {
+          for (const kind of ["read", "command"] as const) {
+            const expected = fault[kind](provider)
+            const route = provider[kind]
+            const seen = `${expected.seen} request${expected.seen === 1 ? "" : "s"}`
+            const name = `${kind} ${route.name}, ${fault.name}: ${expected.outcome} after ${seen}`
+            if (fault.virtualWaitMillis === undefined) {
+              it.live(name, () => live(runCell(provider, fault, kind)))
+            } else {
+              it.effect(name, () => live(runCell(provider, fault, kind)))
+            }
           }
         }
-      }
 
-      // The one case where a command may be sent again: the connection was refused, so nothing was sent.
-      for (const kind of ["read", "command"] as const) {
-        it.live(`${kind} ${provider[kind].name}, connection refused until the server starts: success, sent once`, () =>
-          live(Effect.gen(function*() {
-            const port = yield* SimulatorServer.unusedPort
-            const calls = yield* provider.client(`http://127.0.0.1:${port}`, {
-              ...settings,
-              retry: { maxRetries: 5, baseDelay: "100 millis", jitter: false }
-            })
-            const fiber = yield* Effect.fork(calls[kind])
-            // The first attempt was refused (it fails at once); the retry comes 100 ms later.
-            yield* realSleep(30)
-            const sim = yield* provider.simulator({ port })
-            yield* Fiber.join(fiber)
-            expect(yield* sim.server.requests).toHaveLength(1)
-            if (kind === "command") expect(yield* sim.performed).toBe(1)
-          })))
-      }
-    })
+        // The one case where a command may be sent again: the connection was refused, so nothing was sent.
+        for (const kind of ["read", "command"] as const) {
+          it.live(`${kind} ${provider[kind].name}, connection refused until the server starts: success, sent once`, () =>
+            live(Effect.gen(function*() {
+              const port = yield* SimulatorServer.unusedPort
+              const calls = yield* provider.client(`http://127.0.0.1:${port}`, {
+                ...settings,
+                retry: { maxRetries: 5, baseDelay: "100 millis", jitter: false }
+              })
+              const fiber = yield* Effect.fork(calls[kind])
+              // The first attempt was refused (it fails at once); the retry comes 100 ms later.
+              yield* realSleep(30)
+              const sim = yield* provider.simulator({ port })
+              yield* Fiber.join(fiber)
+              expect(yield* sim.server.requests).toHaveLength(1)
+              if (kind === "command") expect(yield* sim.performed).toBe(1)
+            })))
+        }
+      })
+    }
   }
 })

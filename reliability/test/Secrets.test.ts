@@ -4,9 +4,10 @@
  * oversized bodies, redirects, refused connections, rejected input) with distinctive secrets, and none of
  * them may appear in what a caller, a log or a trace can see: an error's `message`, `String(e)`,
  * `JSON.stringify(e)`, `Cause.pretty`, a log line (captured Logger) or a span's name, attributes, events
- * or recorded failure (a recording tracer).
+ * or recorded failure (a recording tracer). On fetch and on core's undici client, whose failures (and the
+ * causes the transport reads their text from) are their own.
  */
-import { FetchHttpClient, type HttpClient } from "@effect/platform"
+import type { HttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import * as SimulatorServer from "@media-sessions/core/SimulatorServer"
 import * as TestTracer from "@media-sessions/core/TestTracer"
@@ -18,7 +19,7 @@ import { PlexClient } from "@media-sessions/plex"
 import * as PlexSimulator from "@media-sessions/plex/PlexSimulator"
 import type { Tracer } from "effect"
 import { Cause, Effect, Either, Exit, HashMap, List, Logger, LogLevel, Redacted, type Scope, Stream } from "effect"
-import { type ClientSettings, fromLayer } from "./harness.js"
+import { clients, type ClientSettings, fromLayer } from "./harness.js"
 
 // ---------------------------------------------------------------------------------------------------------------
 // the secrets
@@ -422,91 +423,98 @@ const runAll = (operations: Operations) =>
   })
 
 describe("secrets", () => {
-  it.live(
-    "no secret of any provider appears in any error, log line or span, on every error path of every operation",
-    () =>
-      Effect.gen(function*() {
-        const visible: Visible = { logs: [], spans: [], ends: [] }
-        const tracer = yield* TestTracer.make({ spans: visible.spans, failures: visible.ends })
-        const observed = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-          effect.pipe(
-            Effect.withTracer(tracer),
-            Effect.provide(Logger.replace(Logger.defaultLogger, capturingLogger(visible))),
-            Logger.withMinimumLogLevel(LogLevel.All)
-          )
-        const paths = new Map<string, Set<string>>()
+  for (const httpClient of clients) {
+    describe(`over ${httpClient.label}`, () => {
+      it.live(
+        "no secret of any provider appears in any error, log line or span, on every error path of every operation",
+        () =>
+          Effect.gen(function*() {
+            const visible: Visible = { logs: [], spans: [], ends: [] }
+            const tracer = yield* TestTracer.make({ spans: visible.spans, failures: visible.ends })
+            const observed = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+              effect.pipe(
+                Effect.withTracer(tracer),
+                Effect.provide(Logger.replace(Logger.defaultLogger, capturingLogger(visible))),
+                Logger.withMinimumLogLevel(LogLevel.All)
+              )
+            const paths = new Map<string, Set<string>>()
 
-        for (const provider of cases) {
-          const secrets = yield* provider.secrets
-          const texts: Array<string> = []
-          const record = (fault: string, results: ReadonlyArray<readonly [string, Exit.Exit<unknown, unknown>]>) => {
-            for (const [operation, exit] of results) {
-              const outcome = Exit.isSuccess(exit) ? "success" : String((Cause.squash(exit.cause) as any)?._tag)
-              const key = `${provider.name}.${operation.split(" ")[0]}`
-              if (!paths.has(key)) paths.set(key, new Set())
-              paths.get(key)!.add(outcome)
-              texts.push(...textsOf(exit).map((text) => `[${provider.name} ${operation} / ${fault}] ${text}`))
+            for (const provider of cases) {
+              const secrets = yield* provider.secrets
+              const texts: Array<string> = []
+              const record = (
+                fault: string,
+                results: ReadonlyArray<readonly [string, Exit.Exit<unknown, unknown>]>
+              ) => {
+                for (const [operation, exit] of results) {
+                  const outcome = Exit.isSuccess(exit) ? "success" : String((Cause.squash(exit.cause) as any)?._tag)
+                  const key = `${provider.name}.${operation.split(" ")[0]}`
+                  if (!paths.has(key)) paths.set(key, new Set())
+                  paths.get(key)!.add(outcome)
+                  texts.push(...textsOf(exit).map((text) => `[${provider.name} ${operation} / ${fault}] ${text}`))
+                }
+              }
+
+              yield* Effect.scoped(Effect.gen(function*() {
+                record("the simulator's own answers", yield* observed(Effect.flatMap(provider.native, runAll)))
+                const echo = yield* echoServer
+                const operations = yield* provider.operationsAt(echo.server.url)
+                for (const fault of faults) {
+                  yield* echo.use(fault)
+                  record(fault.name, yield* observed(runAll(operations)))
+                }
+                // Nothing listens here: refused connections.
+                const refused = `http://127.0.0.1:${yield* SimulatorServer.unusedPort}`
+                record("connection refused", yield* observed(runAll(yield* provider.operationsAt(refused))))
+                record("rejected input", yield* observed(runAll(yield* provider.invalid(echo.server.url))))
+              }))
+
+              const everything = [
+                ...texts,
+                ...visible.logs,
+                ...visible.ends,
+                ...visible.spans.flatMap(spanTexts)
+              ]
+              for (const secret of secrets) {
+                // As sent, URL-encoded, JSON-escaped, and with its whitespace folded (as in a one-line excerpt).
+                const forms = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)].flatMap((
+                  form
+                ) => [form, form.replace(/\s+/g, " ")])
+                const leak = everything.find((text) => forms.some((form) => text.includes(form)))
+                expect(leak, `${provider.name} secret ${secret.slice(0, 12)}… leaked`).toBeUndefined()
+              }
+              expect(everything.find((text) => ksShape.test(text)), "a KS leaked").toBeUndefined()
             }
-          }
 
-          yield* Effect.scoped(Effect.gen(function*() {
-            record("the simulator's own answers", yield* observed(Effect.flatMap(provider.native, runAll)))
-            const echo = yield* echoServer
-            const operations = yield* provider.operationsAt(echo.server.url)
-            for (const fault of faults) {
-              yield* echo.use(fault)
-              record(fault.name, yield* observed(runAll(operations)))
+            // The test drove real error paths: every operation failed in several distinct ways.
+            for (const [operation, outcomes] of paths) {
+              expect(outcomes.size, `${operation}: ${[...outcomes].join(", ")}`).toBeGreaterThanOrEqual(5)
             }
-            // Nothing listens here: refused connections.
-            const refused = `http://127.0.0.1:${yield* SimulatorServer.unusedPort}`
-            record("connection refused", yield* observed(runAll(yield* provider.operationsAt(refused))))
-            record("rejected input", yield* observed(runAll(yield* provider.invalid(echo.server.url))))
-          }))
-
-          const everything = [
-            ...texts,
-            ...visible.logs,
-            ...visible.ends,
-            ...visible.spans.flatMap(spanTexts)
-          ]
-          for (const secret of secrets) {
-            // As sent, URL-encoded, JSON-escaped, and with its whitespace folded (as in a one-line excerpt).
-            const forms = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)].flatMap((
-              form
-            ) => [form, form.replace(/\s+/g, " ")])
-            const leak = everything.find((text) => forms.some((form) => text.includes(form)))
-            expect(leak, `${provider.name} secret ${secret.slice(0, 12)}… leaked`).toBeUndefined()
-          }
-          expect(everything.find((text) => ksShape.test(text)), "a KS leaked").toBeUndefined()
-        }
-
-        // The test drove real error paths: every operation failed in several distinct ways.
-        for (const [operation, outcomes] of paths) {
-          expect(outcomes.size, `${operation}: ${[...outcomes].join(", ")}`).toBeGreaterThanOrEqual(5)
-        }
-        const allOutcomes = new Set([...paths.values()].flatMap((s) => [...s]))
-        for (
-          const tag of [
-            "TransportError",
-            "TimeoutError",
-            "UnauthorizedError",
-            "ForbiddenError",
-            "NotFoundError",
-            "RateLimitedError",
-            "StatusError",
-            "DecodeError",
-            "ResponseTooLargeError",
-            "InvalidRequestError",
-            "KalturaApiError",
-            "BadRequestError",
-            "ServerError"
-          ]
-        ) expect(allOutcomes).toContain(tag)
-        expect(visible.spans.map((s) => s.name)).toEqual(
-          expect.arrayContaining(["Plex.getSessions", "Jellyfin.authenticateByName", "Kaltura.start"])
-        )
-        expect(visible.logs.length).toBeGreaterThan(0)
-      }).pipe(Effect.provide(FetchHttpClient.layer)),
-    60_000
-  )
+            const allOutcomes = new Set([...paths.values()].flatMap((s) => [...s]))
+            for (
+              const tag of [
+                "TransportError",
+                "TimeoutError",
+                "UnauthorizedError",
+                "ForbiddenError",
+                "NotFoundError",
+                "RateLimitedError",
+                "StatusError",
+                "DecodeError",
+                "ResponseTooLargeError",
+                "InvalidRequestError",
+                "KalturaApiError",
+                "BadRequestError",
+                "ServerError"
+              ]
+            ) expect(allOutcomes).toContain(tag)
+            expect(visible.spans.map((s) => s.name)).toEqual(
+              expect.arrayContaining(["Plex.getSessions", "Jellyfin.authenticateByName", "Kaltura.start"])
+            )
+            expect(visible.logs.length).toBeGreaterThan(0)
+          }).pipe(Effect.provide(httpClient.layer)),
+        60_000
+      )
+    })
+  }
 })

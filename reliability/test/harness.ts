@@ -1,11 +1,13 @@
 /**
- * The providers as data, so every reliability test runs the same way against each of them: how to start
- * its simulator on real loopback HTTP, how to build its public client against a URL, and which read and
- * which non-idempotent command stand for it in the fault matrix.
+ * The providers and the HTTP clients as data, so every reliability test runs the same way against each of
+ * them: how to start a provider's simulator on real loopback HTTP, how to build its public client against a
+ * URL, which read and which non-idempotent command stand for it in the fault matrix, and which HTTP clients
+ * the real-socket tests run on.
  */
-import type { HttpClient } from "@effect/platform"
+import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import type { RetryPolicy, TimeoutPolicy } from "@media-sessions/core"
 import * as SimulatorServer from "@media-sessions/core/SimulatorServer"
+import * as UndiciHttpClient from "@media-sessions/core/UndiciHttpClient"
 import { JellyfinClient } from "@media-sessions/jellyfin"
 import * as JellyfinSimulator from "@media-sessions/jellyfin/JellyfinSimulator"
 import { KalturaClient, KalturaTest, Ks } from "@media-sessions/kaltura"
@@ -202,6 +204,36 @@ export const jellyfin: ProviderCase = {
 
 /** Every provider of the matrix. */
 export const providers: ReadonlyArray<ProviderCase> = [plex, jellyfin, kaltura]
+
+// ---------------------------------------------------------------------------------------------------------------
+// HTTP clients
+// ---------------------------------------------------------------------------------------------------------------
+
+/** An HTTP client the real-socket tests run on. */
+export interface ClientCase {
+  /** Named in the tests' describe blocks. */
+  readonly label: "fetch" | "undici"
+  readonly layer: Layer.Layer<HttpClient.HttpClient>
+  /** Under the live clock, the transport hands this client the attempt's timeout and the size limit to enforce. */
+  readonly enforcesBounds: boolean
+}
+
+/**
+ * Every HTTP client the guarantees must hold on. The same guarantees hold by two mechanisms: on fetch (and on
+ * any transformed client, or under a TestClock) the transport bounds each attempt itself (`Effect.timeoutFail`,
+ * a counted `Stream`); on core's undici client under the live clock it hands the attempt's time and the size
+ * limit to the client, which enforces them on the socket (a timer that aborts, a body counted and destroyed).
+ */
+export const clients: ReadonlyArray<ClientCase> = [
+  { label: "fetch", layer: FetchHttpClient.layer, enforcesBounds: false },
+  { label: "undici", layer: UndiciHttpClient.layer, enforcesBounds: true }
+]
+
+/** Runs a scoped test on the client. */
+export const on =
+  (client: ClientCase) =>
+  <A, E>(effect: Effect.Effect<A, E, Scope.Scope | HttpClient.HttpClient>): Effect.Effect<A, E> =>
+    Effect.scoped(effect).pipe(Effect.provide(client.layer))
 
 // ---------------------------------------------------------------------------------------------------------------
 // helpers
