@@ -310,7 +310,11 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
       let reading = this.reads[kind] as Promise<A> | undefined
       if (reading === undefined) {
         unread.unregister(this)
-        reading = start(body)
+        // A body destroyed before anyone read it (a reset, or the attempt's timer) has already emitted its
+        // 'error' and 'close': listeners attached now would wait forever.
+        reading = body.destroyed
+          ? Promise.reject(body.errored ?? new Error("the response body was closed before it was read"))
+          : start(body)
         this.reads[kind] = reading
       }
       reading.then(

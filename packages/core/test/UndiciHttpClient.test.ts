@@ -4,6 +4,7 @@ import type { Tracer } from "effect"
 import { Cause, Chunk, Effect, Exit, Layer, Scope, Stream } from "effect"
 import { MockAgent } from "undici"
 import { TestTracer } from "../src/index.js"
+import * as ClientBounds from "../src/internal/clientBounds.js"
 import * as SimulatorServer from "../src/SimulatorServer.js"
 import * as UndiciHttpClient from "../src/UndiciHttpClient.js"
 
@@ -139,6 +140,22 @@ describe("UndiciHttpClient", () => {
         expect((yield* server.stats).open).toBe(0)
       })
     ))
+
+  // Read plainly (undici's own reader) and within the bounds the transport hands over (the client's
+  // counting reader): either way a body destroyed before the read must fail the read, not hang it.
+  for (const bounds of [undefined, { millis: 5_000, maxBytes: 1_000_000 }]) {
+    const how = bounds === undefined ? "unbounded" : "within transport bounds"
+    it.live(`a body the server reset before anyone read it fails its read instead of waiting forever (${how})`, () =>
+      withServer((server, client) =>
+        Effect.gen(function*() {
+          yield* server.inject({ _tag: "ResetMidBody" })
+          const response = yield* Effect.locally(client.get(`${server.url}/reset`), ClientBounds.current, bounds)
+          yield* Effect.sleep("100 millis")
+          const error = failureOf(yield* Effect.exit(Effect.timeout(response.text, "2 seconds")))
+          expect(error).toMatchObject({ _tag: "ResponseError", reason: "Decode" })
+        })
+      ))
+  }
 
   it.live("propagates the current span as traceparent unless propagation or tracing is off for the request", () =>
     withServer((server, client) =>
