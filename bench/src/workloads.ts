@@ -110,7 +110,7 @@ export type ClientId = (typeof clientIds)[number]
 export const clientLabel: Record<ClientId, string> = {
   "floor-fetch": "floor: fetch + JSON.parse",
   "floor-undici": "floor: undici Pool + JSON.parse",
-  "ours-undici": "ours (NodeHttpClient.layerUndici)",
+  "ours-undici": "ours (core UndiciHttpClient)",
   "ours-fetch": "ours (FetchHttpClient)",
   "plexjs": "@lukehagar/plexjs 0.39.0",
   "jellyfin-sdk": "@jellyfin/sdk 0.13.0",

@@ -1,6 +1,6 @@
 /**
  * Ours: the provider's service from its public API (`PlexClient.layer`, `JellyfinClient.layer`,
- * `KalturaClient.layer`), over `NodeHttpClient.layerUndici` or `FetchHttpClient.layer`, run through a
+ * `KalturaClient.layer`), over core's `UndiciHttpClient.layer` or `FetchHttpClient.layer`, run through a
  * `ManagedRuntime` built once. Every call builds its Effect anew (`plex.getSessions()`) and runs the whole
  * pipeline: header checks, attempt and total timeouts, retry policy, body read, status mapping, Schema
  * decode and the span. Nothing is cached across calls.
@@ -8,9 +8,9 @@
  * The provider packages are loaded dynamically so that a package that is not there yet (or does not
  * export what is expected) becomes a "not available" row instead of a failed run.
  */
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
+import * as UndiciHttpClient from "@media-sessions/core/UndiciHttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
@@ -115,7 +115,7 @@ const make = (http: "undici" | "fetch"): ClientModule => ({
   make: async (baseUrl, payload) => {
     const provider = await loadProvider(payload.endpoint, baseUrl)
     if (typeof provider === "string") throw new NotAvailable(provider)
-    const httpLayer = http === "undici" ? NodeHttpClient.layerUndici : FetchHttpClient.layer
+    const httpLayer = http === "undici" ? UndiciHttpClient.layer : FetchHttpClient.layer
     const runtime = ManagedRuntime.make(Layer.provide(provider.layer, httpLayer))
     const service = await runtime.runPromise(provider.tag)
     const { count, operation } = provider
