@@ -35,7 +35,6 @@
  *
  * @since 0.1.0
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
@@ -46,7 +45,6 @@ import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as FiberRef from "effect/FiberRef"
 import { identity } from "effect/Function"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
@@ -54,6 +52,7 @@ import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as Tracer from "effect/Tracer"
 import {
   DecodeError,
   ForbiddenError,
@@ -69,6 +68,8 @@ import {
 } from "./ClientError.js"
 import * as CompiledDecoder from "./CompiledDecoder.js"
 import * as ClientBounds from "./internal/clientBounds.js"
+import * as FetchOptions from "./internal/fetchOptions.js"
+import * as WallClockTimeout from "./internal/wallClockTimeout.js"
 import * as Redaction from "./Redaction.js"
 import * as RequestInput from "./RequestInput.js"
 import * as RetryPolicy from "./RetryPolicy.js"
@@ -214,6 +215,11 @@ export interface Transport<PE> {
 
 const defaultMaxResponseBytes = 32 * 1024 * 1024
 const maxRedirects = 5
+
+// How a call's attempts are bounded: by a client that enforces the bounds on its socket, by a wall-clock
+// timer (the live clock, any other client), or by `Effect.timeoutFail` (a TestClock or a caller's own clock,
+// whose time only Effect's sleeps follow).
+type Bounding = "client" | "wall" | "effect"
 
 // An attempt's bounds as the transport hands them to a client that enforces them: expiry becomes this
 // attempt's TimeoutError.
@@ -398,9 +404,10 @@ export const fromClient = <PE = never>(
 
     const readBody = (
       response: HttpClientResponse.HttpClientResponse,
-      delegated: boolean
+      counting: FetchOptions.Counting | undefined
     ): Effect.Effect<string, TransportError | TimeoutError | ResponseTooLargeError> => {
-      if (delegated) return Effect.mapError(response.text, transportError)
+      // The client (or, on fetch, the counting Fetch) stops the body at the limit: read it whole.
+      if (counting === undefined || counting.counted) return Effect.mapError(response.text, transportError)
       const tooLarge = () => new ResponseTooLargeError({ provider: name, operation: op, limitBytes: maxBytes })
       const declared = response.headers["content-length"]
       if (declared !== undefined) {
@@ -431,19 +438,24 @@ export const fromClient = <PE = never>(
     }
 
     // Every body is read, a redirect's too: an unread body would keep its pooled connection busy.
-    const send = (request: HttpClientRequest.HttpClientRequest, redirects: number, delegated: boolean): Effect.Effect<
+    // `counting` is undefined when the client enforces the bounds itself.
+    const send = (
+      request: HttpClientRequest.HttpClientRequest,
+      redirects: number,
+      counting: FetchOptions.Counting | undefined
+    ): Effect.Effect<
       RawResponse,
       TransportError | TimeoutError | ResponseTooLargeError | StatusError
     > =>
       client.execute(request).pipe(
         Effect.mapError(transportError),
         Effect.flatMap((response) =>
-          Effect.flatMap(readBody(response, delegated), (text) => {
+          Effect.flatMap(readBody(response, counting), (text) => {
             const status = response.status
             const location = status >= 300 && status < 400 ? response.headers["location"] : undefined
             return location === undefined
               ? Effect.succeed({ status, headers: response.headers, text })
-              : followRedirect(request, status, location, redirects, delegated)
+              : followRedirect(request, status, location, redirects, counting)
           })
         )
       )
@@ -455,7 +467,7 @@ export const fromClient = <PE = never>(
       status: number,
       location: string,
       redirects: number,
-      delegated: boolean
+      counting: FetchOptions.Counting | undefined
     ) => {
       const target = safeUrl(location, request.url)
       const refuse = (why: string) =>
@@ -468,7 +480,7 @@ export const fromClient = <PE = never>(
       if (redactor.text(target.href) !== target.href) return refuse("its Location carries a credential")
       if (request.method !== "GET" && request.method !== "HEAD") return refuse(`${request.method} is not redirected`)
       if (redirects >= maxRedirects) return refuse(`more than ${maxRedirects} redirects`)
-      return send(HttpClientRequest.setUrl(request, target.toString()), redirects + 1, delegated)
+      return send(HttpClientRequest.setUrl(request, target.toString()), redirects + 1, counting)
     }
 
     const classify = (raw: RawResponse, now: number): HttpFailure | PE | E => {
@@ -501,8 +513,9 @@ export const fromClient = <PE = never>(
       request: HttpClientRequest.HttpClientRequest,
       policy: TimeoutPolicy.TimeoutPolicy,
       elapsed: number,
-      delegated: boolean
+      bounding: Bounding
     ) => {
+      const delegated = bounding === "client"
       const remaining = policy.totalMillis - elapsed
       const total = remaining <= policy.attemptMillis
       const timeout = () =>
@@ -513,10 +526,13 @@ export const fromClient = <PE = never>(
       const millis = total ? remaining : policy.attemptMillis
       // A timeout can only stop what is interruptible: a call run in a finalizer (a logout on release)
       // would otherwise wait on a stalled server for as long as the socket lives.
-      const sent = Effect.interruptible(send(request, 0, delegated))
       const bounds: Bounds = { millis, maxBytes, timeout }
+      const counting: FetchOptions.Counting | undefined = delegated ? undefined : { bounds, counted: false }
+      const sent = Effect.interruptible(send(request, 0, counting))
       return (delegated
         ? Effect.locally(sent, ClientBounds.current, bounds)
+        : bounding === "wall"
+        ? WallClockTimeout.timeoutFail(sent, millis, timeout)
         : Effect.timeoutFail(sent, { duration: millis, onTimeout: timeout })).pipe(
           Effect.flatMap((raw): Effect.Effect<RawResponse, HttpFailure | PE | E> =>
             raw.status >= 200 && raw.status < 300
@@ -524,7 +540,8 @@ export const fromClient = <PE = never>(
               : Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(classify(raw, now)))
           ),
           Effect.tap((raw) => Effect.annotateCurrentSpan("http.response.status_code", raw.status)),
-          withManualRedirects
+          // Only fetch reads these services; a delegating client never is fetch.
+          (effect) => counting === undefined ? effect : FetchOptions.provide(effect, counting)
         )
     }
 
@@ -533,10 +550,10 @@ export const fromClient = <PE = never>(
       policy: RetryPolicy.RetryPolicy,
       timeouts: TimeoutPolicy.TimeoutPolicy,
       started: number,
-      delegated: boolean
+      bounding: Bounding
     ): Effect.Effect<RawResponse, HttpFailure | PE | E> => {
       const loop = (retry: number, elapsed: number): Effect.Effect<RawResponse, HttpFailure | PE | E> =>
-        Effect.catchAll(attempt(request, timeouts, elapsed, delegated), (error) => {
+        Effect.catchAll(attempt(request, timeouts, elapsed, bounding), (error) => {
           if (retry >= policy.maxRetries || !isRetryable(error, operation.idempotent, policy)) return Effect.fail(error)
           const retryAfter = (error as { retryAfterMillis?: number }).retryAfterMillis
           if (retryAfter !== undefined && retryAfter > policy.retryAfterCapMillis) return Effect.fail(error)
@@ -593,30 +610,27 @@ export const fromClient = <PE = never>(
     }
 
     const request = HttpClientRequest.prependUrl(operation.request, baseUrl)
-    // The HTTP client's span is off, and with it the client's own propagation: the headers come from the
-    // operation's span.
-    const outgoing = propagate
-      ? Effect.map(
-        Effect.option(Effect.currentSpan),
-        (span) =>
-          span._tag === "None" ? request : HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span.value))
-      )
-      : Effect.succeed(request)
-
-    const program = Effect.flatMap(
-      Effect.zip(FiberRef.get(RetryPolicy.currentOverride), FiberRef.get(TimeoutPolicy.currentOverride)),
-      ([retryOverride, timeoutOverride]) => {
-        const policy = RetryPolicy.merge(layerRetry, retryOverride)
-        const timeouts = TimeoutPolicy.merge(layerTimeout, timeoutOverride)
-        return Effect.clockWith((clock) => {
-          const started = clock.unsafeCurrentTimeMillis()
-          const delegated = clientEnforcesBounds && ClientBounds.isLiveClock(clock)
-          return Effect.flatMap(
-            outgoing,
-            (request) => Effect.flatMap(retrying(request, policy, timeouts, started, delegated), decode)
-          )
-        })
-      }
+    // Everything a call reads from its fiber is read at once: the per-call policy overrides, the clock, and
+    // the operation's span, whose headers are sent when propagation is on (the HTTP client's own span is
+    // off, and with it the client's own propagation).
+    const program = Effect.clockWith((clock) =>
+      Effect.withFiberRuntime<A, HttpFailure | PE | E>((fiber) => {
+        const policy = RetryPolicy.merge(layerRetry, fiber.getFiberRef(RetryPolicy.currentOverride))
+        const timeouts = TimeoutPolicy.merge(layerTimeout, fiber.getFiberRef(TimeoutPolicy.currentOverride))
+        const bounding: Bounding = !ClientBounds.isLiveClock(clock)
+          ? "effect"
+          : clientEnforcesBounds
+          ? "client"
+          : "wall"
+        const span = propagate ? Context.getOption(fiber.currentContext, Tracer.ParentSpan) : Option.none()
+        const outgoing = span._tag === "Some" && span.value._tag === "Span"
+          ? HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span.value))
+          : request
+        return Effect.flatMap(
+          retrying(outgoing, policy, timeouts, clock.unsafeCurrentTimeMillis(), bounding),
+          decode
+        )
+      })
     )
 
     return program.pipe(
@@ -656,29 +670,6 @@ const utf8 = (body: { readonly size: number; readonly chunks: ReadonlyArray<Uint
 }
 
 const textDecoder = new TextDecoder()
-
-// Fetch follows redirects itself and would carry custom token headers to any origin; keep it from doing so
-// (merging into any options the user provided) and let the transport decide.
-const withManualRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.contextWithEffect((context: Context.Context<never>) => {
-    const init = Context.getOption(context, FetchHttpClient.RequestInit)
-    return Effect.provideService(
-      effect,
-      FetchHttpClient.RequestInit,
-      init._tag === "None" ? manual : manualOf(init.value)
-    )
-  })
-
-const manual: RequestInit = { redirect: "manual" }
-const merged = new WeakMap<RequestInit, RequestInit>()
-const manualOf = (init: RequestInit): RequestInit => {
-  let result = merged.get(init)
-  if (result === undefined) {
-    result = { ...init, redirect: "manual" }
-    merged.set(init, result)
-  }
-  return result
-}
 
 const messageOf = (error: unknown): string => error instanceof Error ? error.message : String(error)
 

@@ -182,3 +182,27 @@ for (const { label, layer, provider: base } of clients) {
       ))
   })
 }
+
+describe("Transport over loopback HTTP on FetchHttpClient with the caller's own Fetch", () => {
+  it.live("sends through the caller's fetch, and still stops a chunked body at the size limit", () => {
+    const sent: Array<string> = []
+    const ownFetch: typeof globalThis.fetch = (input, init) => {
+      sent.push(String(input))
+      return globalThis.fetch(input, init)
+    }
+    return Effect.scoped(Effect.gen(function*() {
+      const server = yield* SimulatorServer.make(() => SimulatorServer.json(payload))
+      const transport = Transport.fromClient(yield* HttpClient.HttpClient, {
+        name: "Loop",
+        baseUrl: server.url,
+        retry: false,
+        maxResponseBytes: 1_000_000
+      })
+      expect((yield* transport.execute(read)).items).toHaveLength(200)
+      yield* server.inject({ _tag: "Large", bytes: 5_000_000 })
+      const error = failureOf(yield* Effect.exit(transport.execute(read)))
+      expect(error).toMatchObject({ _tag: "ResponseTooLargeError", limitBytes: 1_000_000 })
+      expect(sent).toEqual([`${server.url}/items`, `${server.url}/items`])
+    })).pipe(Effect.provide(FetchHttpClient.layer), Effect.provideService(FetchHttpClient.Fetch, ownFetch))
+  })
+})
