@@ -1,6 +1,6 @@
+import * as CompiledDecoder from "@media-sessions/core/CompiledDecoder"
 import type * as Redaction from "@media-sessions/core/Redaction"
-import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
+import * as Either from "effect/Either"
 import { KalturaApiError } from "../KalturaError.js"
 import { KalturaAPIException } from "../KalturaSchema.js"
 
@@ -17,7 +17,8 @@ export const ksPatterns: ReadonlyArray<RegExp> = [
   /[MNOYZ][A-Za-z0-9]{39}(?:[A-Za-z0-9+/_-]|%2B|%2F)*(?:=|%3D){0,2}/
 ]
 
-const decodeException = Schema.decodeUnknownOption(KalturaAPIException)
+// Compiled like every response schema: an error inside a 200 is a common answer (an expired KS), not a rare one.
+const decodeException = CompiledDecoder.compile(KalturaAPIException)
 
 /**
  * Reads a `KalturaAPIException` object, or `undefined` for anything else. Checked by `objectType` first,
@@ -27,7 +28,7 @@ const decodeException = Schema.decodeUnknownOption(KalturaAPIException)
  */
 export const parseException = (json: unknown): KalturaAPIException | undefined =>
   json !== null && typeof json === "object" && (json as { objectType?: unknown }).objectType === "KalturaAPIException"
-    ? Option.getOrUndefined(decodeException(json))
+    ? Either.getOrUndefined(decodeException(json))
     : undefined
 
 // A reason name (`EXPIRED`, `LOGOUT`) rather than a KS echoed back.
