@@ -524,10 +524,10 @@ export const fromClient = <PE = never>(
           : new TimeoutError({ provider: name, operation: op, scope: "attempt", millis: policy.attemptMillis })
       if (remaining <= 0) return Effect.fail(timeout())
       const millis = total ? remaining : policy.attemptMillis
-      // A timeout can only stop what is interruptible: a call run in a finalizer (a logout on release)
-      // would otherwise wait on a stalled server for as long as the socket lives.
       const bounds: Bounds = { millis, maxBytes, timeout }
       const counting: FetchOptions.Counting | undefined = delegated ? undefined : { bounds, counted: false }
+      // A timeout can only stop what is interruptible: a call run in a finalizer (a logout on release)
+      // would otherwise wait on a stalled server for as long as the socket lives.
       const sent = Effect.interruptible(send(request, 0, counting))
       return (delegated
         ? Effect.locally(sent, ClientBounds.current, bounds)

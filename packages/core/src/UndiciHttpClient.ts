@@ -2,10 +2,8 @@
  * A lean `HttpClient` for Node on undici's `Dispatcher.request`: the client the providers are fastest on.
  *
  * `@effect/platform-node`'s undici client wraps each request in the machinery of `HttpClient.make`: an
- * `AbortController`, a `FinalizationRegistry` entry, a wrapper response and its own `http.client` span. The
- * providers' transport turns that span off and bounds every attempt itself, so on the request path that
- * machinery is pure cost (about a third of a request's CPU on loopback; `bench/src/pipeline.ts`). This
- * client keeps what a caller relies on and nothing else:
+ * `AbortController`, a `FinalizationRegistry` entry, a wrapper response and its own `http.client` span,
+ * which the transport turns off. This client keeps what a caller relies on and nothing else:
  *
  * - interruption aborts the request or the body being read, and closes the socket;
  * - a response body that is dropped unread is destroyed when the response is garbage-collected, so a
@@ -17,18 +15,28 @@
  * - it records no span of its own. When tracing is on and propagation enabled, `traceparent`/`b3` headers
  *   of the current span are sent, as `@effect/platform`'s clients do.
  *
+ * And it takes over the providers' bounds: under Effect's live clock the transport hands it each attempt's
+ * timeout and size limit, which it enforces on the socket (one timer an attempt; body bytes counted as they
+ * arrive), sparing every call an `Effect.timeoutFail` race and an Effect `Stream` over the body. What each
+ * of these costs is measured step by step by `pnpm bench --only pipeline`.
+ *
  * Node only: import it by subpath (`@media-sessions/core/UndiciHttpClient`); it needs `undici` (7.x) installed.
  *
  * @example
  * ```ts
  * import * as UndiciHttpClient from "@media-sessions/core/UndiciHttpClient"
- * import { Plex } from "@media-sessions/plex"
+ * import { PlexClient } from "@media-sessions/plex"
  * import { Effect, Layer, Redacted } from "effect"
  *
- * const PlexLive = Plex.layer({ baseUrl: "http://127.0.0.1:32400", token: Redacted.make("token") }).pipe(
- *   Layer.provide(UndiciHttpClient.layer)
+ * const PlexLive = PlexClient.layer({
+ *   baseUrl: "http://127.0.0.1:32400",
+ *   token: Redacted.make("token"),
+ *   clientIdentifier: "my-dashboard"
+ * }).pipe(Layer.provide(UndiciHttpClient.layer))
+ *
+ * const program = Effect.flatMap(PlexClient.PlexClient, (plex) => plex.getSessions()).pipe(
+ *   Effect.provide(PlexLive)
  * )
- * const program = Effect.flatMap(Plex, (plex) => plex.getSessions).pipe(Effect.provide(PlexLive))
  * ```
  *
  * @since 0.1.0
