@@ -92,6 +92,19 @@ const undecodable = (route: Route): Expected =>
     ? { outcome: "DecodeError", seen: 1, performed: 0 }
     : { outcome: "success", seen: 1, performed: 0 }
 
+// An HTML page in a 200 is never the server's answer (a captive portal, a proxy's fallback, a misrouted base
+// URL): every call fails with DecodeError and is not repeated, a command whose body is ignored included —
+// it must not read as "done" when the server never saw it.
+const htmlPage = (route: Route): Expected =>
+  route.decodesBody
+    ? { outcome: "DecodeError", seen: 1, performed: 0 }
+    : {
+      outcome: "DecodeError",
+      fields: { expected: "an empty body", detail: "got an HTML page" },
+      seen: 1,
+      performed: 0
+    }
+
 // A same-origin redirect is followed for GET (and HEAD) only: a POST surfaces the 3xx as a StatusError.
 const sameOriginRedirect = (route: Route, performed: number): Expected =>
   route.method === "GET"
@@ -246,8 +259,8 @@ const faults: ReadonlyArray<Fault> = [
   {
     name: "200 with an HTML page",
     setup: respond(SimulatorServer.html("Welcome to nginx", 200)),
-    read: (p) => undecodable(p.read),
-    command: (p) => undecodable(p.command)
+    read: (p) => htmlPage(p.read),
+    command: (p) => htmlPage(p.command)
   },
   {
     name: "200 with XML",

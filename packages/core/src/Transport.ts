@@ -167,7 +167,8 @@ export const json = <A, I>(schema: Schema.Schema<A, I>, expected?: string): Deco
 })
 
 /**
- * Ignore the body (204 and friends); the call succeeds with `undefined`.
+ * Ignore the body (204 and friends); the call succeeds with `undefined`. One answer still fails, with
+ * `DecodeError`: an HTML page in a 2xx, which a captive portal or a proxy served instead of the server.
  *
  * @since 0.1.0
  * @category decoding
@@ -288,6 +289,21 @@ const bodyKind = (text: string, headers: Headers.Headers): string => {
   if (trimmed.startsWith("<")) return "XML"
   const type = headers["content-type"]
   return type === undefined ? "a non-JSON body" : `a ${type.split(";")[0]} body`
+}
+
+// What a command whose answer is ignored may still not get back: an HTML page. Real servers answer these
+// commands with nothing — PMS an empty 200 to terminate and to a transcoder stop (plexopedia; the old spec
+// says 204 for the stop), Jellyfin a 204 (SRV `SessionController.cs`) — see shared/research plex.md §3 and
+// jellyfin.md §3–4. A page in a 2xx is then a captive portal's, a proxy's fallback or a misrouted base URL's,
+// and must not read as "done". No real success may fail, so an empty body passes whatever its type, as do
+// JSON, XML and plain text; plain text even under `text/html`, which is how PMS labels its one-line messages
+// (its 401 "Server does not have the feature enabled"). A page is markup: it opens with `<!doctype html` or
+// `<html`, or it is `text/html` and opens with a tag.
+const isHtmlPage = (text: string, headers: Headers.Headers): boolean => {
+  const kind = bodyKind(text, headers)
+  if (kind === "an HTML page") return true
+  return kind !== "an empty body" && /^\s*text\/html\b/i.test(headers["content-type"] ?? "") &&
+    text.trimStart().startsWith("<")
 }
 
 const parseJson = (text: string): Either.Either<unknown, SyntaxError> => {
@@ -576,7 +592,19 @@ export const fromClient = <PE = never>(
 
     const decode = (raw: RawResponse): Effect.Effect<A, DecodeError | PE> => {
       const decoder = operation.decode
-      if (decoder._tag === "Empty") return Effect.succeed(decoder.value)
+      if (decoder._tag === "Empty") {
+        if (!isHtmlPage(raw.text, raw.headers)) return Effect.succeed(decoder.value)
+        return Effect.fail(
+          new DecodeError({
+            provider: name,
+            operation: op,
+            expected: "an empty body",
+            path: "",
+            detail: "got an HTML page",
+            excerpt: Redaction.excerpt(redactor, raw.text)
+          })
+        )
+      }
       const parsed = parseJson(raw.text)
       if (Either.isLeft(parsed)) {
         const kind = bodyKind(raw.text, raw.headers)

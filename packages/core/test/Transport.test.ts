@@ -256,6 +256,47 @@ describe("Transport decoding", () => {
       )
       expect(exit).toStrictEqual(Exit.void)
     }))
+
+  it.effect("an empty decoder fails on an HTML page in a 2xx, and is not retried for it", () =>
+    Effect.gen(function*() {
+      const { exit, seen } = yield* run(
+        () =>
+          new Response(`<!DOCTYPE html><html><head><title>Log in ${Redacted.value(token)}</title></head></html>`, {
+            headers: { "content-type": "text/html" }
+          }),
+        (t) => t.execute({ ...getThings(), decode: Transport.empty })
+      )
+      const error = failure(exit)
+      expect(error).toMatchObject({
+        _tag: "DecodeError",
+        operation: "getThings",
+        expected: "an empty body",
+        path: "",
+        detail: "got an HTML page"
+      })
+      expect(error.message).toBe("Example getThings: expected an empty body: got an HTML page: Log in <redacted>")
+      expect(seen).toHaveLength(1)
+    }))
+
+  it.effect("an empty decoder accepts any 2xx body that is not an HTML page", () =>
+    Effect.gen(function*() {
+      const answers: Array<[string, string]> = [
+        ["", "text/html"],
+        ["  \n", "text/html"],
+        ["{}", "application/json"],
+        ["{\"success\":true}", "application/json"],
+        ["<?xml version=\"1.0\"?><MediaContainer size=\"0\"/>", "text/xml"],
+        ["OK", "text/plain"],
+        ["Done", "text/html"]
+      ]
+      for (const [body, type] of answers) {
+        const { exit } = yield* run(
+          () => new Response(body, { headers: { "content-type": type } }),
+          (t) => t.execute({ ...getThings(), decode: Transport.empty })
+        )
+        expect(exit, `${type}: ${JSON.stringify(body)}`).toStrictEqual(Exit.void)
+      }
+    }))
 })
 
 describe("Transport request checks", () => {

@@ -41,7 +41,7 @@
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import { DecodeError, InvalidRequestError, UnauthorizedError } from "@media-sessions/core/ClientError"
+import { InvalidRequestError, UnauthorizedError } from "@media-sessions/core/ClientError"
 import * as RequestInput from "@media-sessions/core/RequestInput"
 import type * as RetryPolicy from "@media-sessions/core/RetryPolicy"
 import * as TimeoutPolicy from "@media-sessions/core/TimeoutPolicy"
@@ -708,9 +708,10 @@ export const fromClient = (httpClient: HttpClient.HttpClient, options: Options):
     idempotent: boolean,
     attributes?: Record<string, unknown>
   ) =>
+    // A 204's body is ignored, but a 2xx that is an HTML page (a captive portal or a proxy answered, not the
+    // server) fails with DecodeError: the command may never have reached the server.
     transport.execute({ name, request, decode: Transport.empty, idempotent, attributes }).pipe(
-      // A 204 body is never decoded, and the headers are always valid.
-      Effect.catchIf(isImpossibleForCommands, Effect.die)
+      Effect.catchIf(isInvalidRequest, Effect.die)
     )
 
   const segment = encodeURIComponent
@@ -994,9 +995,6 @@ export const fromClient = (httpClient: HttpClient.HttpClient, options: Options):
 }
 
 const isInvalidRequest = (e: unknown): e is InvalidRequestError => e instanceof InvalidRequestError
-
-const isImpossibleForCommands = (e: unknown): e is InvalidRequestError | DecodeError =>
-  e instanceof InvalidRequestError || e instanceof DecodeError
 
 const statusFields = (response: Transport.ErrorResponse) => ({
   provider: response.provider,

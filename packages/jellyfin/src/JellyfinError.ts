@@ -17,6 +17,8 @@
  * A command answered 204 only reached the server: it is pushed to the target over its WebSocket, and the
  * server answers 204 even when the target has none or ignores the command. Check `SupportsRemoteControl` and
  * `SupportedCommands` first (`JellyfinClient.getControllableSession` fails with `SessionNotControllableError`).
+ * A command's answer is otherwise ignored, but a 2xx that is an HTML page (a captive portal or a proxy
+ * answered, not the server) is a `DecodeError`.
  *
  * @example
  * ```ts
@@ -225,12 +227,14 @@ export class SessionNotControllableError
 export type JellyfinFailure = HttpFailure | BadRequestError | ServerError
 
 /**
- * How a call answered with 204 can fail once it is sent (its body is never decoded).
+ * How a call answered with 204 can fail once it is sent. Its body is ignored, with one exception: a 2xx that
+ * is an HTML page (a captive portal, a proxy's fallback, a misrouted base URL) is a `DecodeError`, since the
+ * command may never have reached the server.
  *
  * @since 0.1.0
  * @category models
  */
-export type CommandFailure = Exclude<HttpFailure, DecodeError> | BadRequestError | ServerError
+export type CommandFailure = HttpFailure | BadRequestError | ServerError
 
 /**
  * @since 0.1.0

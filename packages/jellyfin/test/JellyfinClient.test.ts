@@ -731,6 +731,49 @@ describe("JellyfinClient errors", () => {
       expect(error.message).toContain("got an HTML page")
     }))
 
+  // Jellyfin answers these commands 204 without a body (SRV SessionController.cs); a 200 HTML page comes from
+  // a captive portal, a proxy's fallback or a misrouted base URL, and must not read as "done".
+  const commands = [
+    ["sendPlaystateCommand", (c: JellyfinClient.Service) => c.sendPlaystateCommand(sessionId, "Stop")],
+    // Idempotent, so retried on transient failures, but not on this one.
+    ["postCapabilities", (c: JellyfinClient.Service) => c.postCapabilities({ supportsMediaControl: true })]
+  ] as const
+  for (const [operation, call] of commands) {
+    it.effect(`${operation}: a 200 HTML page is a DecodeError, not success, and is not repeated`, () =>
+      Effect.gen(function*() {
+        const { exit, seen } = yield* run(
+          () =>
+            new Response(
+              `<!DOCTYPE html><html><head><title>Portal ${Redacted.value(token)}</title></head></html>`,
+              { headers: { "content-type": "text/html" } }
+            ),
+          call
+        )
+        const error = failure(exit)
+        expect(error).toMatchObject({ _tag: "DecodeError", operation, expected: "an empty body", path: "" })
+        expect(error._tag === "DecodeError" && error.detail).toContain("HTML")
+        expect(error.message).toMatch(new RegExp(`^Jellyfin ${operation}: expected an empty body: got an HTML page`))
+        expect(error.message).not.toContain(Redacted.value(token))
+        expect(JSON.stringify(error)).not.toContain(Redacted.value(token))
+        expect(seen).toHaveLength(1)
+      }))
+
+    it.effect(`${operation}: a 204, or an empty 200 however labelled, still succeeds`, () =>
+      Effect.gen(function*() {
+        const answers = [
+          noContent,
+          () => new Response(null, { status: 200 }),
+          () => new Response("", { status: 200, headers: { "content-type": "text/html" } }),
+          () => TestHttpClient.json({})
+        ]
+        for (const answer of answers) {
+          const { exit, seen } = yield* run(answer, call)
+          expect(exit).toStrictEqual(Exit.void)
+          expect(seen).toHaveLength(1)
+        }
+      }))
+  }
+
   it.effect("a session that does not decode is a DecodeError with its path", () =>
     Effect.gen(function*() {
       const { exit } = yield* run(

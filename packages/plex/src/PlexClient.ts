@@ -241,7 +241,8 @@ export interface Service {
   /**
    * Stops a transcoder job (`DELETE /transcode/sessions/{id}`); the player stops without a message.
    * Takes the bare id from `getTranscodeSessions` or the `/transcode/sessions/<id>` key found in a
-   * now-playing entry. Fails with `NotFoundError` when there is no such job.
+   * now-playing entry. Fails with `NotFoundError` when there is no such job, and with `DecodeError` when a
+   * 2xx is an HTML page (a captive portal or a proxy answered, not the server: the job may still run).
    *
    * @example
    * ```ts
@@ -260,7 +261,8 @@ export interface Service {
   /**
    * Ends a play and shows the viewer a message (`/status/sessions/terminate`). Needs the entry's
    * `Session.id` (entries without `Session` cannot be terminated) and a Plex Pass on the server
-   * (otherwise `PlexPassRequiredError`). Never repeated once it may have reached the server.
+   * (otherwise `PlexPassRequiredError`). Never repeated once it may have reached the server. A 2xx that is
+   * an HTML page (a captive portal or a proxy answered, not the server) fails with `DecodeError`.
    *
    * @example
    * ```ts
@@ -493,7 +495,8 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
             // Stopping a job twice ends in the same state; a repeat after a lost answer may see a 404.
             idempotent: true,
             request: HttpClientRequest.del(`/transcode/sessions/${segment}`),
-            // The old spec says 204, plexopedia 200: any 2xx is success and the body is ignored.
+            // The old spec says 204, plexopedia 200: any 2xx is success and the body is ignored, unless it
+            // is an HTML page (core's `Transport.empty`).
             decode: Transport.empty,
             attributes: { "plex.transcode_session": decodeURIComponent(segment) }
           })

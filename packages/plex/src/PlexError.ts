@@ -3,7 +3,8 @@
  *
  * Plex reuses core's errors, so one `Effect.catchTags` handles Plex, Jellyfin and Kaltura alike:
  * a 401 is core's `UnauthorizedError`, a 403 (a non-admin token on PMS 1.47.1 and later) `ForbiddenError`,
- * a 404 `NotFoundError`, a 400 a `StatusError`, an XML or HTML page where JSON was expected a `DecodeError`.
+ * a 404 `NotFoundError`, a 400 a `StatusError`, an XML or HTML page where JSON was expected a `DecodeError`
+ * (and so is an HTML page in a 2xx to a command, whose empty answer is otherwise ignored).
  * What Plex adds:
  *
  * - `PlexUnauthorizedError` (401) and `PlexStatusError` (400 and other statuses) are core's
@@ -218,7 +219,9 @@ export type PlexHttpFailure =
   | ResponseTooLargeError
 
 /**
- * The failures of an operation that ignores the response body (no `DecodeError`).
+ * The failures of an operation that ignores the response body. Its `DecodeError` is one case only: a 2xx
+ * that is an HTML page (a captive portal, a proxy's fallback, a misrouted base URL), which must not read as
+ * "done"; any other body, empty or not, is success.
  *
  * @since 0.1.0
  * @category models
@@ -231,6 +234,7 @@ export type PlexBodilessFailure =
   | NotFoundError
   | RateLimitedError
   | PlexStatusError
+  | DecodeError
   | ResponseTooLargeError
 
 /**
@@ -260,7 +264,8 @@ export type GetSessionHistoryError = PlexHttpFailure | InvalidRequestError
 export type GetTranscodeSessionsError = PlexHttpFailure | InvalidRequestError
 
 /**
- * How `stopTranscodeSession` can fail: `NotFoundError` when no transcode session has that key.
+ * How `stopTranscodeSession` can fail: `NotFoundError` when no transcode session has that key,
+ * `DecodeError` when a 2xx is an HTML page instead of the server's empty answer.
  *
  * @since 0.1.0
  * @category models
@@ -269,7 +274,8 @@ export type StopTranscodeSessionError = PlexBodilessFailure | InvalidRequestErro
 
 /**
  * How `terminateSession` can fail: `NotFoundError` when no session has that id, `PlexPassRequiredError`
- * when the server has no Plex Pass.
+ * when the server has no Plex Pass, `DecodeError` when a 2xx is an HTML page instead of the server's empty
+ * answer.
  *
  * @since 0.1.0
  * @category models

@@ -524,6 +524,80 @@ describe("PlexClient.terminateSession", () => {
     }))
 })
 
+// A captive portal, a proxy's fallback page or a misrouted base URL answers 200 with an HTML page; a
+// command whose answer is ignored must not read that as "stopped". Real PMS answers both commands with an
+// empty 200 (plexopedia; the old spec says 204 for the stop); the new spec invents `{"success":true}`.
+describe("PlexClient commands whose answer is ignored", () => {
+  const commands = [
+    ["stopTranscodeSession", (plex: PlexClient.Service) => plex.stopTranscodeSession("abc")],
+    ["terminateSession", (plex: PlexClient.Service) => plex.terminateSession({ sessionId: "abc" })]
+  ] as const
+  const portal = `<!DOCTYPE html><html><head><title>Hotel Wi-Fi login ${secret}</title></head><body></body></html>`
+
+  for (const [operation, call] of commands) {
+    it.effect(`${operation}: a 200 HTML page is a DecodeError, not success, and is not repeated`, () =>
+      Effect.gen(function*() {
+        const { exit, seen } = yield* run(
+          () => TestHttpClient.text(portal, { headers: { "content-type": "text/html; charset=utf-8" } }),
+          call
+        )
+        const error = failure(exit)
+        expect(error).toMatchObject({ _tag: "DecodeError", operation, expected: "an empty body", path: "" })
+        expect(error._tag === "DecodeError" && error.detail).toContain("HTML")
+        expect(error.message).toMatch(new RegExp(`^Plex ${operation}: expected an empty body: got an HTML page`))
+        expect(error.message).toContain("Hotel Wi-Fi login")
+        expect(error.message).not.toContain(secret)
+        expect(JSON.stringify(error)).not.toContain(secret)
+        expect(seen).toHaveLength(1)
+      }))
+
+    it.effect(`${operation}: a page is known by its text/html type or by its <html start alone`, () =>
+      Effect.gen(function*() {
+        const pages = [
+          // A fallback page without a doctype, labelled text/html.
+          () =>
+            TestHttpClient.text("\n  <head><title>Not here</title></head>", {
+              headers: { "content-type": "text/html" }
+            }),
+          // A page labelled as something else.
+          () => TestHttpClient.text("<html><body>Sign in</body></html>"),
+          () => new Response("<!doctype html><p>It works!</p>")
+        ]
+        for (const page of pages) {
+          const { exit } = yield* run(page, call)
+          expect(failure(exit)).toMatchObject({ _tag: "DecodeError", operation, detail: "got an HTML page" })
+        }
+      }))
+
+    it.effect(`${operation}: what real servers (and the specs) answer still succeeds`, () =>
+      Effect.gen(function*() {
+        const answers = [
+          // PMS: an empty 200 (plexopedia), whatever it is labelled.
+          empty200,
+          () => new Response("", { status: 200, headers: { "content-type": "text/html" } }),
+          // The old spec: 204 without a body.
+          () => new Response(null, { status: 204 }),
+          // The new spec's invented JSON, and an empty object.
+          () => TestHttpClient.json({ success: true }),
+          () => TestHttpClient.json({}),
+          // An XML container (PMS answers XML when JSON is not honoured).
+          () =>
+            TestHttpClient.text("<?xml version=\"1.0\"?><MediaContainer size=\"0\"/>", {
+              headers: { "content-type": "text/xml;charset=utf-8" }
+            }),
+          // Plain text, even under text/html, the way PMS labels its one-line messages.
+          () => TestHttpClient.text("OK"),
+          () => TestHttpClient.text("OK", { headers: { "content-type": "text/html" } })
+        ]
+        for (const answer of answers) {
+          const { exit, seen } = yield* run(answer, call)
+          expect(exit).toStrictEqual(Exit.void)
+          expect(seen).toHaveLength(1)
+        }
+      }))
+  }
+})
+
 describe("PlexClient errors", () => {
   it.effect("maps PMS's HTML 401 page to UnauthorizedError with the page title and no body", () =>
     Effect.gen(function*() {
