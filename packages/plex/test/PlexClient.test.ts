@@ -382,7 +382,7 @@ describe("PlexClient.stopTranscodeSession", () => {
       ])
     }))
 
-  it.effect("treats any 2xx as success, with or without a body", () =>
+  it.effect("treats a 2xx that is not an HTML page as success, with or without a body", () =>
     Effect.gen(function*() {
       for (const answer of [empty200, () => new Response(null, { status: 204 }), () => TestHttpClient.text("OK")]) {
         const { exit } = yield* run(answer, (plex) => plex.stopTranscodeSession("abc"))
