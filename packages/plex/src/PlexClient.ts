@@ -565,7 +565,7 @@ const classifyStatus = (response: Transport.ErrorResponse): PlexUnauthorizedErro
 }
 
 /**
- * A layer of the client; provide an `HttpClient` (`FetchHttpClient.layer`, `NodeHttpClient.layerUndici`).
+ * A layer of the client; provide an `HttpClient` (`FetchHttpClient.layer`, or on Node core's `UndiciHttpClient.layer`).
  *
  * @since 0.1.0
  * @category layers
