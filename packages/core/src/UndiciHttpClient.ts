@@ -48,20 +48,18 @@ import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
-import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as FiberRef from "effect/FiberRef"
 import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import * as Tracer from "effect/Tracer"
 import { Readable } from "node:stream"
 import type { ReadableStream as WebReadableStream } from "node:stream/web"
 import { Agent, type Dispatcher } from "undici"
 import * as ClientBounds from "./internal/clientBounds.js"
+import * as TracePropagation from "./internal/tracePropagation.js"
 
 /**
  * The undici `Dispatcher` requests go through: an `Agent` by default; a `Pool`, a `ProxyAgent` or a
@@ -130,13 +128,13 @@ type RequestBody = Exclude<Dispatcher.RequestOptions["body"], undefined>
 const send = (
   dispatcher: Dispatcher,
   request: HttpClientRequest.HttpClientRequest,
-  fiber: { getFiberRef<A>(ref: FiberRef.FiberRef<A>): A }
+  fiber: TracePropagation.FiberRefs
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
   const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
   if (url._tag === "Left") {
     return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
   }
-  const headers = propagate(request, fiber)
+  const headers = TracePropagation.headers(request, fiber)
   const bounds = fiber.getFiberRef(ClientBounds.current)
   const options = (body: RequestBody): Dispatcher.RequestOptions => ({
     origin: url.right.origin,
@@ -170,22 +168,6 @@ const send = (
         (iterable) => dispatch(dispatcher, request, bounds, options(Readable.from(iterable)))
       )
   }
-}
-
-// `@effect/platform`'s clients add trace headers only inside their own span; this client has none, so it
-// propagates the current span, under the same switches.
-const propagate = (
-  request: HttpClientRequest.HttpClientRequest,
-  fiber: { getFiberRef<A>(ref: FiberRef.FiberRef<A>): A }
-): Headers.Headers => {
-  if (
-    !fiber.getFiberRef(HttpClient.currentTracerPropagation) ||
-    !fiber.getFiberRef(FiberRef.currentTracerEnabled) ||
-    fiber.getFiberRef(HttpClient.currentTracerDisabledWhen)(request)
-  ) return request.headers
-  const span = Context.getOption(fiber.getFiberRef(FiberRef.currentContext), Tracer.ParentSpan)
-  if (span._tag === "None" || span.value._tag !== "Span") return request.headers
-  return { ...request.headers, ...HttpTraceContext.toHeaders(span.value) }
 }
 
 const dispatch = (

@@ -4,9 +4,10 @@ import { Cause, Effect, Exit, Fiber, type Layer, Schema, TestClock } from "effec
 import { Transport } from "../src/index.js"
 import * as SimulatorServer from "../src/SimulatorServer.js"
 import * as UndiciHttpClient from "../src/UndiciHttpClient.js"
+import * as WebHttpClient from "../src/WebHttpClient.js"
 
-// Each guarantee holds on fetch, on core's undici client (which enforces the attempt's time and size
-// bounds on its socket) and on that client behind a `transformClient` (where the transport bounds it).
+// Each guarantee holds on fetch, on core's undici and web clients (which enforce the attempt's time and
+// size bounds themselves) and on the undici one behind a `transformClient` (where the transport bounds it).
 const clients: ReadonlyArray<{
   readonly label: string
   readonly layer: Layer.Layer<HttpClient.HttpClient>
@@ -14,6 +15,7 @@ const clients: ReadonlyArray<{
 }> = [
   { label: "FetchHttpClient", layer: FetchHttpClient.layer },
   { label: "UndiciHttpClient", layer: UndiciHttpClient.layer },
+  { label: "WebHttpClient", layer: WebHttpClient.layer },
   {
     label: "UndiciHttpClient, transformed",
     layer: UndiciHttpClient.layer,
