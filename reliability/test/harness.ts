@@ -8,6 +8,7 @@ import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import type { RetryPolicy, TimeoutPolicy } from "@media-sessions/core"
 import * as SimulatorServer from "@media-sessions/core/SimulatorServer"
 import * as UndiciHttpClient from "@media-sessions/core/UndiciHttpClient"
+import * as WebHttpClient from "@media-sessions/core/WebHttpClient"
 import { JellyfinClient } from "@media-sessions/jellyfin"
 import * as JellyfinSimulator from "@media-sessions/jellyfin/JellyfinSimulator"
 import { KalturaClient, KalturaTest, Ks } from "@media-sessions/kaltura"
@@ -212,21 +213,23 @@ export const providers: ReadonlyArray<ProviderCase> = [plex, jellyfin, kaltura]
 /** An HTTP client the real-socket tests run on. */
 export interface ClientCase {
   /** Named in the tests' describe blocks. */
-  readonly label: "fetch" | "undici"
+  readonly label: "fetch" | "undici" | "web"
   readonly layer: Layer.Layer<HttpClient.HttpClient>
   /** Under the live clock, the transport hands this client the attempt's timeout and the size limit to enforce. */
   readonly enforcesBounds: boolean
 }
 
 /**
- * Every HTTP client the guarantees must hold on. The same guarantees hold by two mechanisms: on fetch (and on
- * any transformed client, or under a TestClock) the transport bounds each attempt itself (`Effect.timeoutFail`,
- * a counted `Stream`); on core's undici client under the live clock it hands the attempt's time and the size
- * limit to the client, which enforces them on the socket (a timer that aborts, a body counted and destroyed).
+ * Every HTTP client the guarantees must hold on. On `@effect/platform`'s fetch client (and on any transformed
+ * client) the transport bounds each attempt itself: a wall-clock timer, and a body counted by the `Fetch` it
+ * provides (`Effect.timeoutFail` under a TestClock). On core's own clients, undici and web (fetch), under the
+ * live clock it hands the attempt's time and the size limit to the client, which enforces them on the request
+ * (a timer that aborts, a body counted and dropped past the limit).
  */
 export const clients: ReadonlyArray<ClientCase> = [
   { label: "fetch", layer: FetchHttpClient.layer, enforcesBounds: false },
-  { label: "undici", layer: UndiciHttpClient.layer, enforcesBounds: true }
+  { label: "undici", layer: UndiciHttpClient.layer, enforcesBounds: true },
+  { label: "web", layer: WebHttpClient.layer, enforcesBounds: true }
 ]
 
 /** Runs a scoped test on the client. */
