@@ -59,6 +59,7 @@ const modules: Record<ClientId, () => Promise<ClientModule>> = {
   "floor-undici": async () => (await import("./clients/floorUndici.js")).client,
   "ours-undici": async () => (await import("./clients/ours.js")).undici,
   "ours-fetch": async () => (await import("./clients/ours.js")).fetch,
+  "ours-web": async () => (await import("./clients/ours.js")).web,
   "plexjs": async () => (await import("./clients/plexjs.js")).client,
   "jellyfin-sdk": async () => (await import("./clients/jellyfinSdk.js")).client,
   "kaltura-client": async () => (await import("./clients/kalturaClient.js")).client

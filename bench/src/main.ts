@@ -6,7 +6,8 @@
  *   --rounds <k>            rounds of the request and decode measurements (full: 3)
  *   --only <list>           sections to run: http,pipeline,decode,bundle,cold (default: all)
  *   --endpoints <list>      plex-sessions,plex-transcode,jellyfin-sessions,kaltura-get
- *   --clients <list>        floor-fetch,floor-undici,ours-undici,ours-fetch,plexjs,jellyfin-sdk,kaltura-client
+ *   --clients <list>        floor-fetch,floor-undici,ours-undici,ours-fetch,ours-web,plexjs,jellyfin-sdk,
+ *                           kaltura-client
  *   --out <dir>             where latest.json / latest.md go (default bench/results)
  *   --readme                also write the summary into the root README's Performance section
  *   --profile <spec>        instead of a run: CPU-profile one client, `<client>:<endpoint>:<n>[:<variant>]`,
@@ -65,7 +66,7 @@ interface Group {
   readonly clients: ReadonlyArray<ClientId>
 }
 
-const floorsAndOurs: ReadonlyArray<ClientId> = ["floor-fetch", "floor-undici", "ours-undici", "ours-fetch"]
+const floorsAndOurs: ReadonlyArray<ClientId> = ["floor-fetch", "floor-undici", "ours-undici", "ours-fetch", "ours-web"]
 
 const plan = (options: Options): ReadonlyArray<Group> => {
   const sizes: ReadonlyArray<number> = options.quick ? [10] : Workloads.sizes
@@ -77,7 +78,9 @@ const plan = (options: Options): ReadonlyArray<Group> => {
       endpoint: "plex-sessions",
       payloads: at("typed", typedSizes),
       // The typed variant is there for plexjs, which cannot read the PMS 2022 body.
-      clients: options.quick ? ["floor-fetch", "ours-undici", "ours-fetch", "plexjs"] : [...floorsAndOurs, "plexjs"]
+      clients: options.quick
+        ? ["floor-fetch", "ours-undici", "ours-fetch", "ours-web", "plexjs"]
+        : [...floorsAndOurs, "plexjs"]
     },
     { endpoint: "plex-transcode", payloads: at("default", sizes), clients: [...floorsAndOurs, "plexjs"] },
     { endpoint: "jellyfin-sessions", payloads: at("default", sizes), clients: [...floorsAndOurs, "jellyfin-sdk"] },

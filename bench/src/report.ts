@@ -290,7 +290,7 @@ export const evaluateTargets = (
         failures.set(k, [...(failures.get(k) ?? []), peer.n])
         continue
       }
-      for (const client of ["ours-undici", "ours-fetch"] as const) {
+      for (const client of ["ours-undici", "ours-fetch", "ours-web"] as const) {
         const ours = findHttp(http, peer.endpoint, peer.variant, peer.n, client)
         if (ours?.status !== "ok") {
           checks.push(null)

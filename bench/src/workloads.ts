@@ -100,6 +100,7 @@ export const clientIds = [
   "floor-undici",
   "ours-undici",
   "ours-fetch",
+  "ours-web",
   "plexjs",
   "jellyfin-sdk",
   "kaltura-client"
@@ -112,6 +113,7 @@ export const clientLabel: Record<ClientId, string> = {
   "floor-undici": "floor: undici Pool + JSON.parse",
   "ours-undici": "ours (core UndiciHttpClient)",
   "ours-fetch": "ours (FetchHttpClient)",
+  "ours-web": "ours (core WebHttpClient, on fetch)",
   "plexjs": "@lukehagar/plexjs 0.39.0",
   "jellyfin-sdk": "@jellyfin/sdk 0.13.0",
   "kaltura-client": "kaltura-client 21.20.0"
@@ -123,6 +125,7 @@ export const validates: Record<ClientId, boolean> = {
   "floor-undici": false,
   "ours-undici": true,
   "ours-fetch": true,
+  "ours-web": true,
   "plexjs": true,
   "jellyfin-sdk": false,
   "kaltura-client": false

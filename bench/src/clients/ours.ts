@@ -1,6 +1,6 @@
 /**
  * Ours: the provider's service from its public API (`PlexClient.layer`, `JellyfinClient.layer`,
- * `KalturaClient.layer`), over core's `UndiciHttpClient.layer` or `FetchHttpClient.layer`, run through a
+ * `KalturaClient.layer`), over core's `UndiciHttpClient.layer`, `FetchHttpClient.layer` or core's `WebHttpClient.layer`, run through a
  * `ManagedRuntime` built once. Every call builds its Effect anew (`plex.getSessions()`) and runs the whole
  * pipeline: header checks, attempt and total timeouts, retry policy, body read, status mapping, Schema
  * decode and the span. Nothing is cached across calls.
@@ -11,6 +11,7 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as UndiciHttpClient from "@media-sessions/core/UndiciHttpClient"
+import * as WebHttpClient from "@media-sessions/core/WebHttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
@@ -110,13 +111,18 @@ export const loadProvider = async (endpoint: Endpoint, baseUrl: string): Promise
   }
 }
 
-const make = (http: "undici" | "fetch"): ClientModule => ({
+const httpLayers = {
+  undici: UndiciHttpClient.layer,
+  fetch: FetchHttpClient.layer,
+  web: WebHttpClient.layer
+}
+
+const make = (http: keyof typeof httpLayers): ClientModule => ({
   supports: () => true,
   make: async (baseUrl, payload) => {
     const provider = await loadProvider(payload.endpoint, baseUrl)
     if (typeof provider === "string") throw new NotAvailable(provider)
-    const httpLayer = http === "undici" ? UndiciHttpClient.layer : FetchHttpClient.layer
-    const runtime = ManagedRuntime.make(Layer.provide(provider.layer, httpLayer))
+    const runtime = ManagedRuntime.make(Layer.provide(provider.layer, httpLayers[http]))
     const service = await runtime.runPromise(provider.tag)
     const { count, operation } = provider
     const run = (): Effect.Effect<Outcome, unknown> =>
@@ -142,3 +148,4 @@ export class NotAvailable extends Error {
 
 export const undici = make("undici")
 export const fetch = make("fetch")
+export const web = make("web")
