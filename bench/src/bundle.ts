@@ -99,6 +99,23 @@ Effect.flatMap(PlexClient.PlexClient, (plex) => plex.getSessions()).pipe(
 `
   },
   {
+    id: "ours-plex-web",
+    label: "ours: @media-sessions/plex (core WebHttpClient)",
+    what: "Plex get sessions",
+    forbid: ["jellyfin", "kaltura"],
+    source: `
+import * as WebHttpClient from "@media-sessions/core/WebHttpClient"
+import * as PlexClient from "@media-sessions/plex/PlexClient"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
+Effect.flatMap(PlexClient.PlexClient, (plex) => plex.getSessions()).pipe(
+  Effect.provide(PlexClient.layer({ baseUrl: "${baseUrl}", token: Redacted.make("token"), clientIdentifier: "bench" })),
+  Effect.provide(WebHttpClient.layer),
+  Effect.runPromise
+).then(console.log)
+`
+  },
+  {
     id: "ours-jellyfin",
     label: "ours: @media-sessions/jellyfin (FetchHttpClient)",
     what: "Jellyfin get sessions",
