@@ -46,20 +46,16 @@ import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
-import * as UrlParams from "@effect/platform/UrlParams"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { Readable } from "node:stream"
 import type { ReadableStream as WebReadableStream } from "node:stream/web"
 import { Agent, type Dispatcher } from "undici"
 import * as ClientBounds from "./internal/clientBounds.js"
-import * as TracePropagation from "./internal/tracePropagation.js"
+import * as LeanClient from "./internal/leanClient.js"
 
 /**
  * The undici `Dispatcher` requests go through: an `Agent` by default; a `Pool`, a `ProxyAgent` or a
@@ -80,11 +76,7 @@ export class UndiciDispatcher extends Context.Tag("@media-sessions/core/UndiciHt
  * @category constructors
  */
 export const make = (dispatcher: Dispatcher): HttpClient.HttpClient =>
-  ClientBounds.register(HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
-    (request) =>
-      Effect.flatMap(request, (request) => Effect.withFiberRuntime((fiber) => send(dispatcher, request, fiber))),
-    Effect.succeed
-  ))
+  LeanClient.make((prepared) => send(dispatcher, prepared))
 
 /**
  * The client on an `Agent` of its own (keep-alive connections per origin), destroyed when the layer is
@@ -127,20 +119,14 @@ type RequestBody = Exclude<Dispatcher.RequestOptions["body"], undefined>
 
 const send = (
   dispatcher: Dispatcher,
-  request: HttpClientRequest.HttpClientRequest,
-  fiber: TracePropagation.FiberRefs
+  prepared: LeanClient.Prepared
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
-  const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
-  if (url._tag === "Left") {
-    return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
-  }
-  const headers = TracePropagation.headers(request, fiber)
-  const bounds = fiber.getFiberRef(ClientBounds.current)
-  const options = (body: RequestBody): Dispatcher.RequestOptions => ({
-    origin: url.right.origin,
-    path: url.right.pathname + url.right.search,
+  const { headers, request, url } = prepared
+  const options = (body: RequestBody, contentType?: string): Dispatcher.RequestOptions => ({
+    origin: url.origin,
+    path: url.pathname + url.search,
     method: request.method as Dispatcher.HttpMethod,
-    headers,
+    headers: contentType === undefined ? headers : { ...headers, "content-type": contentType },
     body,
     // The caller's policy bounds a call; undici's defaults (300 s each) would fire on a slow stream.
     headersTimeout: 0,
@@ -149,31 +135,32 @@ const send = (
   const body = request.body
   switch (body._tag) {
     case "Empty":
-      return dispatch(dispatcher, request, bounds, options(null))
+      return dispatch(dispatcher, prepared, options(null))
     case "Raw":
-      return dispatch(dispatcher, request, bounds, options(body.body as RequestBody))
+      return dispatch(dispatcher, prepared, options(body.body as RequestBody))
     case "Uint8Array":
-      return dispatch(dispatcher, request, bounds, options(body.body))
+      return dispatch(dispatcher, prepared, options(body.body))
     case "FormData": {
       // Node's global FormData belongs to its bundled undici, which this package's undici cannot serialize;
       // the global Response can, boundary and all.
       const encoded = new Response(body.formData)
-      const withType = { ...options(Readable.fromWeb(encoded.body! as WebReadableStream)) }
-      withType.headers = { ...headers, "content-type": encoded.headers.get("content-type")! }
-      return dispatch(dispatcher, request, bounds, withType)
+      return dispatch(
+        dispatcher,
+        prepared,
+        options(Readable.fromWeb(encoded.body! as WebReadableStream), encoded.headers.get("content-type")!)
+      )
     }
     case "Stream":
       return Effect.flatMap(
         Stream.toAsyncIterableEffect(body.stream),
-        (iterable) => dispatch(dispatcher, request, bounds, options(Readable.from(iterable)))
+        (iterable) => dispatch(dispatcher, prepared, options(Readable.from(iterable)))
       )
   }
 }
 
 const dispatch = (
   dispatcher: Dispatcher,
-  request: HttpClientRequest.HttpClientRequest,
-  bounds: ClientBounds.ClientBounds | undefined,
+  { bounds, request }: LeanClient.Prepared,
   options: Dispatcher.RequestOptions
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> =>
   Effect.async((resume) => {
@@ -181,7 +168,7 @@ const dispatch = (
     const fail = (cause: unknown) =>
       resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
     let timer: ReturnType<typeof setTimeout> | undefined
-    let body: Dispatcher.ResponseData["body"] | undefined
+    let body: Body | undefined
     if (bounds !== undefined) {
       const left = ClientBounds.remainingMillis(bounds)
       if (left <= 0) return fail(new ClientBounds.Expired(bounds))
@@ -214,21 +201,18 @@ const dispatch = (
 
 type Body = Dispatcher.ResponseData["body"]
 
-// Strips a byte order mark, as undici's own `text()` does.
-const utf8 = new TextDecoder()
-
 // Reads a body whole, destroying it as soon as it passes the limit: a runaway body costs at most the
 // limit in memory.
-const readAll = (body: Body, bounds: ClientBounds.ClientBounds): Promise<Buffer> =>
+const readAll = (body: Body, bounds: ClientBounds.ClientBounds): Promise<Uint8Array> =>
   new Promise((resolve, reject) => {
-    const chunks: Array<Buffer> = []
+    const chunks: Array<Uint8Array> = []
     let size = 0
     body.on("data", (chunk: Buffer) => {
       size += chunk.length
       if (size > bounds.maxBytes) body.destroy(new ClientBounds.TooLarge(bounds))
       else chunks.push(chunk)
     })
-    body.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)))
+    body.once("end", () => resolve(LeanClient.concat(chunks, size)))
     body.once("error", reject)
   })
 
@@ -244,21 +228,16 @@ const unread = new FinalizationRegistry<Body>((body) => {
 
 const ignore = () => {}
 
-type BodyKind = "text" | "arrayBuffer" | "formData"
-
-class UndiciResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
-  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
-  readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
+class UndiciResponse extends LeanClient.LeanResponse {
   private cachedHeaders: Headers.Headers | undefined
   private cachedCookies: Cookies.Cookies | undefined
-  private readonly reads: Partial<Record<BodyKind, Promise<unknown>>> = {}
 
   constructor(
-    readonly request: HttpClientRequest.HttpClientRequest,
+    request: HttpClientRequest.HttpClientRequest,
     private readonly source: Dispatcher.ResponseData,
     private readonly bounds: ClientBounds.ClientBounds | undefined
   ) {
-    super()
+    super(request)
     // An error on a body no one reads (the server reset mid-body after the caller gave up) must not crash
     // the process; a reader sees it through its own promise.
     source.body.on("error", ignore)
@@ -283,40 +262,25 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
       : Cookies.fromSetCookie(Array.isArray(header) ? header : [header])
   }
 
-  get remoteAddress(): Option.Option<string> {
-    return Option.none()
-  }
-
-  private decodeError(cause: unknown): HttpClientError.ResponseError {
-    return new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
-  }
-
-  // A body is read once: a second reader of the same kind shares the first read, as with `@effect/platform`'s
-  // responses (a reader of another kind fails, as the body is used). Interrupting a reader destroys the body,
-  // which closes the socket rather than leaving a half-read response on a pooled connection.
-  private read<A>(kind: BodyKind, start: (body: Body) => Promise<A>) {
-    return Effect.async<A, HttpClientError.ResponseError>((resume) => {
-      const body = this.source.body
-      let reading = this.reads[kind] as Promise<A> | undefined
-      if (reading === undefined) {
-        unread.unregister(this)
-        // A body destroyed before anyone read it (a reset, or the attempt's timer) has already emitted its
-        // 'error' and 'close': listeners attached now would wait forever.
-        reading = body.destroyed
-          ? Promise.reject(body.errored ?? new Error("the response body was closed before it was read"))
-          : start(body)
-        this.reads[kind] = reading
-      }
-      reading.then(
-        (value) => resume(Effect.succeed(value)),
-        (cause) => resume(Effect.fail(this.decodeError(cause)))
-      )
-      return Effect.sync(() => body.destroy())
-    })
+  // Interrupting a reader destroys the body, which closes the socket.
+  private read<A>(kind: LeanClient.BodyKind, start: (body: Body) => Promise<A>) {
+    const body = this.source.body
+    return this.readOnce(kind, () => {
+      unread.unregister(this)
+      // A body destroyed before anyone read it (a reset, or the attempt's timer) has already emitted its
+      // 'error' and 'close': listeners attached now would wait forever.
+      return body.destroyed
+        ? Promise.reject(body.errored ?? new Error("the response body was closed before it was read"))
+        : start(body)
+    }, () => body.destroy())
   }
 
   // Within the transport's bounds the body is counted as it arrives; otherwise undici reads it.
-  private readBounded<A>(kind: BodyKind, decode: (all: Buffer) => A, unbounded: (body: Body) => Promise<A>) {
+  private readBounded<A>(
+    kind: LeanClient.BodyKind,
+    decode: (all: Uint8Array) => A,
+    unbounded: (body: Body) => Promise<A>
+  ) {
     const bounds = this.bounds
     if (bounds === undefined) return this.read(kind, unbounded)
     return this.read(kind, (body) => {
@@ -328,35 +292,15 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
   }
 
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
-    return this.readBounded("text", (all) => utf8.decode(all), (body) => body.text())
-  }
-
-  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
-    return Effect.flatMap(this.text, (text) =>
-      Effect.try({
-        try: (): unknown => text === "" ? null : JSON.parse(text),
-        catch: (cause) => this.decodeError(cause)
-      }))
+    return this.readBounded("text", (all) => LeanClient.utf8.decode(all), (body) => body.text())
   }
 
   get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
-    return this.readBounded(
-      "arrayBuffer",
-      (all) => all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer,
-      (body) => body.arrayBuffer()
-    )
+    return this.readBounded("arrayBuffer", LeanClient.arrayBufferOf, (body) => body.arrayBuffer())
   }
 
   get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
     return this.read("formData", (body) => body.formData() as Promise<FormData>)
-  }
-
-  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
-    return Effect.flatMap(this.text, (text) =>
-      Effect.try({
-        try: () => UrlParams.fromInput(new URLSearchParams(text)),
-        catch: (cause) => this.decodeError(cause)
-      }))
   }
 
   get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
@@ -364,14 +308,6 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
       unread.unregister(this)
       // Ending the stream early (a size limit, an interruption) returns the iterator, which destroys the body.
       return Stream.fromAsyncIterable(this.source.body as AsyncIterable<Uint8Array>, (cause) => this.decodeError(cause))
-    })
-  }
-
-  toJSON(): unknown {
-    return HttpIncomingMessage.inspect(this, {
-      _id: "@effect/platform/HttpClientResponse",
-      request: this.request.toJSON(),
-      status: this.status
     })
   }
 }

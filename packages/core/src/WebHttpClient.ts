@@ -43,16 +43,12 @@ import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
-import * as UrlParams from "@effect/platform/UrlParams"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
-import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as ClientBounds from "./internal/clientBounds.js"
-import * as TracePropagation from "./internal/tracePropagation.js"
+import * as LeanClient from "./internal/leanClient.js"
 
 /**
  * A client over the given `fetch` (a caller's own: a proxying or instrumented fetch, a test double).
@@ -61,10 +57,7 @@ import * as TracePropagation from "./internal/tracePropagation.js"
  * @category constructors
  */
 export const make = (fetch: typeof globalThis.fetch): HttpClient.HttpClient =>
-  ClientBounds.register(HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
-    (request) => Effect.flatMap(request, (request) => Effect.withFiberRuntime((fiber) => send(fetch, request, fiber))),
-    Effect.succeed
-  ))
+  LeanClient.make((prepared) => send(fetch, prepared))
 
 /**
  * The client over the global `fetch`, looked up at each request (so a `fetch` installed later is used).
@@ -79,36 +72,29 @@ export const layer: Layer.Layer<HttpClient.HttpClient> = Layer.sync(
 
 const send = (
   fetch: typeof globalThis.fetch,
-  request: HttpClientRequest.HttpClientRequest,
-  fiber: TracePropagation.FiberRefs
+  prepared: LeanClient.Prepared
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
-  const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
-  if (url._tag === "Left") {
-    return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
-  }
-  const headers = TracePropagation.headers(request, fiber)
-  const bounds = fiber.getFiberRef(ClientBounds.current)
   const init = (body: BodyInit | undefined, duplex?: "half"): RequestInit => ({
-    method: request.method,
-    headers,
+    method: prepared.request.method,
+    headers: prepared.headers,
     redirect: "manual",
     ...(body === undefined ? {} : { body }),
     ...(duplex === undefined ? {} : { duplex } as RequestInit)
   })
-  const body = request.body
+  const body = prepared.request.body
   switch (body._tag) {
     case "Empty":
-      return dispatch(fetch, url.right, request, bounds, init(undefined))
+      return dispatch(fetch, prepared, init(undefined))
     case "Raw":
-      return dispatch(fetch, url.right, request, bounds, init(body.body as BodyInit))
+      return dispatch(fetch, prepared, init(body.body as BodyInit))
     case "Uint8Array":
-      return dispatch(fetch, url.right, request, bounds, init(body.body as BodyInit))
+      return dispatch(fetch, prepared, init(body.body as BodyInit))
     case "FormData":
-      return dispatch(fetch, url.right, request, bounds, init(body.formData))
+      return dispatch(fetch, prepared, init(body.formData))
     case "Stream":
       return Effect.flatMap(
         Stream.toReadableStreamEffect(body.stream),
-        (stream) => dispatch(fetch, url.right, request, bounds, init(stream, "half"))
+        (stream) => dispatch(fetch, prepared, init(stream, "half"))
       )
   }
 }
@@ -126,9 +112,7 @@ const settle = (pending: Pending) => {
 
 const dispatch = (
   fetch: typeof globalThis.fetch,
-  url: URL,
-  request: HttpClientRequest.HttpClientRequest,
-  bounds: ClientBounds.ClientBounds | undefined,
+  { bounds, request, url }: LeanClient.Prepared,
   init: RequestInit
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> =>
   Effect.async((resume) => {
@@ -160,10 +144,6 @@ const dispatch = (
     })
   })
 
-type BodyKind = "text" | "arrayBuffer" | "formData"
-
-const utf8 = new TextDecoder()
-
 // Reads a body whole within the bounds, cancelling it as soon as it passes the limit: a runaway body costs
 // at most the limit in memory.
 const readBounded = async (source: Response, bounds: ClientBounds.ClientBounds): Promise<Uint8Array> => {
@@ -179,7 +159,7 @@ const readBounded = async (source: Response, bounds: ClientBounds.ClientBounds):
   let size = 0
   for (;;) {
     const { done, value } = await reader.read()
-    if (done) break
+    if (done) return LeanClient.concat(chunks, size)
     size += value.byteLength
     if (size > bounds.maxBytes) {
       const error = new ClientBounds.TooLarge(bounds)
@@ -188,30 +168,19 @@ const readBounded = async (source: Response, bounds: ClientBounds.ClientBounds):
     }
     chunks.push(value)
   }
-  if (chunks.length === 1) return chunks[0]!
-  const all = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    all.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return all
 }
 
-class WebResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
-  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
-  readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
+class WebResponse extends LeanClient.LeanResponse {
   private cachedHeaders: Headers.Headers | undefined
   private cachedCookies: Cookies.Cookies | undefined
-  private readonly reads: Partial<Record<BodyKind, Promise<unknown>>> = {}
 
   constructor(
-    readonly request: HttpClientRequest.HttpClientRequest,
+    request: HttpClientRequest.HttpClientRequest,
     private readonly source: Response,
     private readonly bounds: ClientBounds.ClientBounds | undefined,
     private readonly pending: Pending
   ) {
-    super()
+    super(request)
   }
 
   get status(): number {
@@ -227,80 +196,43 @@ class WebResponse extends Inspectable.Class implements HttpClientResponse.HttpCl
     return this.cachedCookies ??= Cookies.fromSetCookie(this.source.headers.getSetCookie?.() ?? [])
   }
 
-  get remoteAddress(): Option.Option<string> {
-    return Option.none()
-  }
-
-  private decodeError(cause: unknown): HttpClientError.ResponseError {
-    return new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
-  }
-
-  // A body is read once: a second reader of the same kind shares the first read (a reader of another kind
-  // fails, as the body is used). Interrupting a reader aborts the request, which errors the body.
-  private read<A>(kind: BodyKind, start: () => Promise<A>) {
-    return Effect.async<A, HttpClientError.ResponseError>((resume) => {
-      let reading = this.reads[kind] as Promise<A> | undefined
-      if (reading === undefined) {
-        reading = start().finally(() => settle(this.pending))
-        this.reads[kind] = reading
-      }
-      reading.then(
-        (value) => resume(Effect.succeed(value)),
-        (cause) => resume(Effect.fail(this.decodeError(cause)))
-      )
-      return Effect.sync(() => {
+  // The read settles the attempt's timer when it ends; interrupting it aborts the request, which errors the
+  // body. An abort by the attempt's timer errors the body with a DOMException: report the timer's reason.
+  private read<A>(kind: LeanClient.BodyKind, start: () => Promise<A>) {
+    const { controller } = this.pending
+    return this.readOnce(
+      kind,
+      () =>
+        start().catch((cause) => {
+          throw controller.signal.aborted && controller.signal.reason instanceof ClientBounds.Expired
+            ? controller.signal.reason
+            : cause
+        }).finally(() => settle(this.pending)),
+      () => {
         settle(this.pending)
-        this.pending.controller.abort()
-      })
-    })
-  }
-
-  // An abort by the attempt's timer errors the body with a DOMException; report the timer's own reason.
-  private reason<A>(promise: Promise<A>): Promise<A> {
-    const signal = this.pending.controller.signal
-    return promise.catch((cause) => {
-      throw signal.aborted && signal.reason instanceof ClientBounds.Expired ? signal.reason : cause
-    })
+        controller.abort()
+      }
+    )
   }
 
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
     const bounds = this.bounds
     return this.read("text", () =>
-      this.reason(
-        bounds === undefined ? this.source.text() : readBounded(this.source, bounds).then((all) => utf8.decode(all))
-      ))
-  }
-
-  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
-    return Effect.flatMap(this.text, (text) =>
-      Effect.try({
-        try: (): unknown => text === "" ? null : JSON.parse(text),
-        catch: (cause) => this.decodeError(cause)
-      }))
+      bounds === undefined
+        ? this.source.text()
+        : readBounded(this.source, bounds).then((all) => LeanClient.utf8.decode(all)))
   }
 
   get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
     const bounds = this.bounds
     return this.read("arrayBuffer", () =>
-      this.reason(
-        bounds === undefined
-          ? this.source.arrayBuffer()
-          : readBounded(this.source, bounds).then((all) =>
-            all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer
-          )
-      ))
+      bounds === undefined
+        ? this.source.arrayBuffer()
+        : readBounded(this.source, bounds).then(LeanClient.arrayBufferOf))
   }
 
   get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
-    return this.read("formData", () => this.reason(this.source.formData()))
-  }
-
-  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
-    return Effect.flatMap(this.text, (text) =>
-      Effect.try({
-        try: () => UrlParams.fromInput(new URLSearchParams(text)),
-        catch: (cause) => this.decodeError(cause)
-      }))
+    return this.read("formData", () => this.source.formData())
   }
 
   get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
@@ -315,13 +247,5 @@ class WebResponse extends Inspectable.Class implements HttpClientResponse.HttpCl
         return this.decodeError(signal.aborted && signal.reason instanceof ClientBounds.Expired ? signal.reason : cause)
       }
     }).pipe(Stream.ensuring(Effect.sync(() => settle(this.pending))))
-  }
-
-  toJSON(): unknown {
-    return HttpIncomingMessage.inspect(this, {
-      _id: "@effect/platform/HttpClientResponse",
-      request: this.request.toJSON(),
-      status: this.status
-    })
   }
 }

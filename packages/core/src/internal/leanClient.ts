@@ -1,0 +1,153 @@
+/**
+ * What core's two HTTP clients (`UndiciHttpClient`, `WebHttpClient`) share: how a request is prepared (its
+ * URL, its headers with the current span's trace headers, the bounds the transport handed over) and the
+ * parts of a response that do not depend on the engine (read-once bodies, `json`, `urlParamsBody`,
+ * inspection). Each client supplies only how it sends and how it reads bytes.
+ *
+ * @internal
+ */
+import type * as Cookies from "@effect/platform/Cookies"
+import type * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
+import * as UrlParams from "@effect/platform/UrlParams"
+import * as Effect from "effect/Effect"
+import * as Inspectable from "effect/Inspectable"
+import * as Option from "effect/Option"
+import type * as Stream from "effect/Stream"
+import * as ClientBounds from "./clientBounds.js"
+import * as TracePropagation from "./tracePropagation.js"
+
+/** A request ready for the engine. */
+export interface Prepared {
+  readonly request: HttpClientRequest.HttpClientRequest
+  readonly url: URL
+  readonly headers: Headers.Headers
+  /** The attempt's bounds, when the transport handed them over. */
+  readonly bounds: ClientBounds.ClientBounds | undefined
+}
+
+/**
+ * A client from an engine's `send`, registered as one that enforces the transport's bounds. An unparseable URL
+ * fails before the engine is called.
+ */
+export const make = (
+  send: (prepared: Prepared) => Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>
+): HttpClient.HttpClient =>
+  ClientBounds.register(HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
+    (effect) =>
+      Effect.flatMap(effect, (request) =>
+        Effect.withFiberRuntime((fiber) => {
+          const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
+          if (url._tag === "Left") {
+            return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
+          }
+          return send({
+            request,
+            url: url.right,
+            headers: TracePropagation.headers(request, fiber),
+            bounds: fiber.getFiberRef(ClientBounds.current)
+          })
+        })),
+    Effect.succeed
+  ))
+
+/** The ways a body can be read whole. */
+export type BodyKind = "text" | "arrayBuffer" | "formData"
+
+/** Decodes UTF-8, dropping a byte order mark as the engines' own `text()` do. */
+export const utf8 = new TextDecoder()
+
+/** The bytes of one chunk list, copied only when there is more than one. */
+export const concat = (chunks: ReadonlyArray<Uint8Array>, size: number): Uint8Array => {
+  if (chunks.length === 1) return chunks[0]!
+  const all = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    all.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return all
+}
+
+/** An `ArrayBuffer` holding exactly the bytes of a view. */
+export const arrayBufferOf = (bytes: Uint8Array): ArrayBuffer =>
+  bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
+
+/** A response of one of core's clients; the engine supplies status, headers, cookies and the body readers. */
+export abstract class LeanResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
+  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
+  readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
+  private readonly reads: Partial<Record<BodyKind, Promise<unknown>>> = {}
+
+  constructor(readonly request: HttpClientRequest.HttpClientRequest) {
+    super()
+  }
+
+  abstract readonly status: number
+  abstract readonly headers: Headers.Headers
+  abstract readonly cookies: Cookies.Cookies
+  abstract readonly text: Effect.Effect<string, HttpClientError.ResponseError>
+  abstract readonly arrayBuffer: Effect.Effect<ArrayBuffer, HttpClientError.ResponseError>
+  abstract readonly formData: Effect.Effect<FormData, HttpClientError.ResponseError>
+  abstract readonly stream: Stream.Stream<Uint8Array, HttpClientError.ResponseError>
+
+  get remoteAddress(): Option.Option<string> {
+    return Option.none()
+  }
+
+  protected decodeError(cause: unknown): HttpClientError.ResponseError {
+    return new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
+  }
+
+  /**
+   * A body is read once: a second reader of the same kind shares the first read, as with `@effect/platform`'s
+   * responses (a reader of another kind fails, as the body is used). Interrupting a reader runs `cancel`, which
+   * must stop the body rather than leave a half-read response on the connection.
+   */
+  protected readOnce<A>(
+    kind: BodyKind,
+    start: () => Promise<A>,
+    cancel: () => void
+  ): Effect.Effect<A, HttpClientError.ResponseError> {
+    return Effect.async<A, HttpClientError.ResponseError>((resume) => {
+      let reading = this.reads[kind] as Promise<A> | undefined
+      if (reading === undefined) {
+        reading = start()
+        this.reads[kind] = reading
+      }
+      reading.then(
+        (value) => resume(Effect.succeed(value)),
+        (cause) => resume(Effect.fail(this.decodeError(cause)))
+      )
+      return Effect.sync(cancel)
+    })
+  }
+
+  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
+    return Effect.flatMap(this.text, (text) =>
+      Effect.try({
+        try: (): unknown => text === "" ? null : JSON.parse(text),
+        catch: (cause) => this.decodeError(cause)
+      }))
+  }
+
+  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
+    return Effect.flatMap(this.text, (text) =>
+      Effect.try({
+        try: () => UrlParams.fromInput(new URLSearchParams(text)),
+        catch: (cause) => this.decodeError(cause)
+      }))
+  }
+
+  toJSON(): unknown {
+    return HttpIncomingMessage.inspect(this, {
+      _id: "@effect/platform/HttpClientResponse",
+      request: this.request.toJSON(),
+      status: this.status
+    })
+  }
+}
