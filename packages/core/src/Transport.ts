@@ -67,6 +67,7 @@ import {
   UnauthorizedError
 } from "./ClientError.js"
 import * as CompiledDecoder from "./CompiledDecoder.js"
+import * as Bytes from "./internal/bytes.js"
 import * as ClientBounds from "./internal/clientBounds.js"
 import * as FetchOptions from "./internal/fetchOptions.js"
 import * as WallClockTimeout from "./internal/wallClockTimeout.js"
@@ -449,7 +450,11 @@ export const fromClient = <PE = never>(
             return body
           }
         ),
-        Effect.flatMap((body) => body.size > maxBytes ? Effect.fail(tooLarge()) : Effect.succeed(utf8(body)))
+        Effect.flatMap((body) =>
+          body.size > maxBytes
+            ? Effect.fail(tooLarge())
+            : Effect.succeed(Bytes.utf8.decode(Bytes.concat(body.chunks, body.size)))
+        )
       )
     }
 
@@ -685,19 +690,6 @@ const pathOf = (url: string): string => {
   const end = url.search(/[?#]/)
   return end === -1 ? url : url.slice(0, end)
 }
-
-const utf8 = (body: { readonly size: number; readonly chunks: ReadonlyArray<Uint8Array> }): string => {
-  if (body.chunks.length === 1) return textDecoder.decode(body.chunks[0])
-  const all = new Uint8Array(body.size)
-  let offset = 0
-  for (const chunk of body.chunks) {
-    all.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return textDecoder.decode(all)
-}
-
-const textDecoder = new TextDecoder()
 
 const messageOf = (error: unknown): string => error instanceof Error ? error.message : String(error)
 

@@ -234,7 +234,7 @@ export type JellyfinFailure = HttpFailure | BadRequestError | ServerError
  * @since 0.1.0
  * @category models
  */
-export type CommandFailure = HttpFailure | BadRequestError | ServerError
+export type CommandFailure = JellyfinFailure
 
 /**
  * @since 0.1.0

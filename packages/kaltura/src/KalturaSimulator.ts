@@ -203,13 +203,7 @@ export const layer = (options?: Options): Layer.Layer<KalturaSimulator, Simulato
       return {
         url: server.url,
         server,
-        partners: backend.partners,
-        addPartner: backend.addPartner,
-        widgets: backend.widgets,
-        addWidget: backend.addWidget,
-        sessions: backend.sessions,
-        revoked: backend.revoked,
-        revoke: backend.revoke
+        ...Backend.stateOf(backend)
       }
     })
   )

@@ -209,13 +209,7 @@ export const layer = (options?: Options): Layer.Layer<KalturaClient | KalturaTes
     return Layer.merge(
       Layer.succeed(KalturaClient, service),
       Layer.succeed(KalturaTest, {
-        partners: backend.partners,
-        addPartner: backend.addPartner,
-        widgets: backend.widgets,
-        addWidget: backend.addWidget,
-        sessions: backend.sessions,
-        revoked: backend.revoked,
-        revoke: backend.revoke,
+        ...Backend.stateOf(backend),
         calls: Effect.sync(() => calls.slice())
       })
     )

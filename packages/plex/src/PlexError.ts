@@ -226,16 +226,7 @@ export type PlexHttpFailure =
  * @since 0.1.0
  * @category models
  */
-export type PlexBodilessFailure =
-  | TransportError
-  | TimeoutError
-  | PlexUnauthorizedError
-  | ForbiddenError
-  | NotFoundError
-  | RateLimitedError
-  | PlexStatusError
-  | DecodeError
-  | ResponseTooLargeError
+export type PlexBodilessFailure = PlexHttpFailure
 
 /**
  * How `getSessions` can fail. `InvalidRequestError` comes from invalid client options (a CR or LF in

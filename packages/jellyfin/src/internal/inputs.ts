@@ -79,18 +79,6 @@ export const withQuery = (path: string, query: Query): string => {
 /** Kestrel's default limit on the request line (`MaxRequestLineSize`), which Jellyfin never raises (§1). */
 export const defaultMaxRequestLineBytes = 8192
 
-/** The checked arguments of `play`. */
-export interface PlayArgs {
-  readonly sessionId: string
-  readonly playCommand: JellyfinSchema.PlayCommand
-  readonly itemIds: ReadonlyArray<string>
-  readonly startPositionTicks?: number | undefined
-  readonly mediaSourceId?: string | undefined
-  readonly audioStreamIndex?: number | undefined
-  readonly subtitleStreamIndex?: number | undefined
-  readonly startIndex?: number | undefined
-}
-
 /** What `play` accepts. */
 export interface PlayOptions {
   readonly playCommand: JellyfinSchema.PlayCommand
@@ -100,6 +88,11 @@ export interface PlayOptions {
   readonly audioStreamIndex?: number | undefined
   readonly subtitleStreamIndex?: number | undefined
   readonly startIndex?: number | undefined
+}
+
+/** The checked arguments of `play`: its options and the session they are for. */
+export interface PlayArgs extends PlayOptions {
+  readonly sessionId: string
 }
 
 export const playArgs = (sessionId: string, options: PlayOptions): Checked<PlayArgs> => {

@@ -87,6 +87,21 @@ export interface State {
   readonly revoke: (ks: string) => Effect.Effect<void>
 }
 
+/**
+ * The state a backend exposes to the simulator's and the test layer's users, without its request handling.
+ *
+ * @internal
+ */
+export const stateOf = (backend: State): State => ({
+  partners: backend.partners,
+  addPartner: backend.addPartner,
+  widgets: backend.widgets,
+  addWidget: backend.addWidget,
+  sessions: backend.sessions,
+  revoked: backend.revoked,
+  revoke: backend.revoke
+})
+
 /** @internal */
 export interface Backend extends State {
   /** One action; the answer is the JSON value the server would send (an exception object included). */
