@@ -182,11 +182,15 @@ const dispatch = (
     }
     dispatcher.request({ ...options, signal: controller.signal }).then(
       (source) => {
-        if (timer !== undefined) {
-          body = source.body
-          source.body.once("close", () => clearTimeout(timer))
-        }
-        resume(Effect.succeed(new UndiciResponse(request, source, bounds)))
+        if (bounds === undefined) return resume(Effect.succeed(new UndiciResponse(request, source)))
+        // Within the transport's bounds the body is read whole before the response is handed over
+        // (`LeanClient.Prefetched` says why).
+        body = source.body
+        source.body.once("close", () => clearTimeout(timer))
+        readBounded(source, bounds).then(
+          (bytes) => resume(Effect.succeed(new UndiciResponse(request, source, { _tag: "Read", bytes }))),
+          (cause) => resume(Effect.succeed(new UndiciResponse(request, source, { _tag: "Failed", cause })))
+        )
       },
       (cause) => {
         clearTimeout(timer)
@@ -196,15 +200,25 @@ const dispatch = (
     return Effect.sync(() => {
       clearTimeout(timer)
       controller.abort()
+      body?.destroy()
     })
   })
 
 type Body = Dispatcher.ResponseData["body"]
 
 // Reads a body whole, destroying it as soon as it passes the limit: a runaway body costs at most the
-// limit in memory.
-const readAll = (body: Body, bounds: ClientBounds.ClientBounds): Promise<Uint8Array> =>
-  new Promise((resolve, reject) => {
+// limit in memory. A body destroyed before this read (a reset, or the attempt's timer) has already emitted
+// its 'error' and 'close': listeners attached now would wait forever.
+const readBounded = (source: Dispatcher.ResponseData, bounds: ClientBounds.ClientBounds): Promise<Uint8Array> => {
+  const body = source.body
+  if (body.destroyed) return Promise.reject(destroyedCause(body))
+  const declared = source.headers["content-length"]
+  if (typeof declared === "string" && Number(declared) > bounds.maxBytes) {
+    const error = new ClientBounds.TooLarge(bounds)
+    body.destroy(error)
+    return Promise.reject(error)
+  }
+  return new Promise((resolve, reject) => {
     const chunks: Array<Uint8Array> = []
     let size = 0
     body.on("data", (chunk: Buffer) => {
@@ -215,11 +229,10 @@ const readAll = (body: Body, bounds: ClientBounds.ClientBounds): Promise<Uint8Ar
     body.once("end", () => resolve(LeanClient.concat(chunks, size)))
     body.once("error", reject)
   })
-
-const declaredTooLarge = (source: Dispatcher.ResponseData, bounds: ClientBounds.ClientBounds): boolean => {
-  const declared = source.headers["content-length"]
-  return typeof declared === "string" && Number(declared) > bounds.maxBytes
 }
+
+const destroyedCause = (body: Body): unknown =>
+  body.errored ?? new Error("the response body was closed before it was read")
 
 // A body nobody reads would keep its connection checked out of the pool; destroy it with its response.
 const unread = new FinalizationRegistry<Body>((body) => {
@@ -235,9 +248,10 @@ class UndiciResponse extends LeanClient.LeanResponse {
   constructor(
     request: HttpClientRequest.HttpClientRequest,
     private readonly source: Dispatcher.ResponseData,
-    private readonly bounds: ClientBounds.ClientBounds | undefined
+    prefetched?: LeanClient.Prefetched
   ) {
-    super(request)
+    super(request, prefetched)
+    if (prefetched !== undefined) return
     // An error on a body no one reads (the server reset mid-body after the caller gave up) must not crash
     // the process; a reader sees it through its own promise.
     source.body.on("error", ignore)
@@ -267,44 +281,28 @@ class UndiciResponse extends LeanClient.LeanResponse {
     const body = this.source.body
     return this.readOnce(kind, () => {
       unread.unregister(this)
-      // A body destroyed before anyone read it (a reset, or the attempt's timer) has already emitted its
-      // 'error' and 'close': listeners attached now would wait forever.
-      return body.destroyed
-        ? Promise.reject(body.errored ?? new Error("the response body was closed before it was read"))
-        : start(body)
+      return body.destroyed ? Promise.reject(destroyedCause(body)) : start(body)
     }, () => body.destroy())
   }
 
-  // Within the transport's bounds the body is counted as it arrives; otherwise undici reads it.
-  private readBounded<A>(
-    kind: LeanClient.BodyKind,
-    decode: (all: Uint8Array) => A,
-    unbounded: (body: Body) => Promise<A>
-  ) {
-    const bounds = this.bounds
-    if (bounds === undefined) return this.read(kind, unbounded)
-    return this.read(kind, (body) => {
-      if (!declaredTooLarge(this.source, bounds)) return readAll(body, bounds).then(decode)
-      const error = new ClientBounds.TooLarge(bounds)
-      body.destroy(error)
-      return Promise.reject(error)
-    })
-  }
-
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
-    return this.readBounded("text", (all) => LeanClient.utf8.decode(all), (body) => body.text())
+    return this.whole((bytes) => LeanClient.utf8.decode(bytes), () => this.read("text", (body) => body.text()))
   }
 
   get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
-    return this.readBounded("arrayBuffer", LeanClient.arrayBufferOf, (body) => body.arrayBuffer())
+    return this.whole(LeanClient.arrayBufferOf, () => this.read("arrayBuffer", (body) => body.arrayBuffer()))
   }
 
   get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
-    return this.read("formData", (body) => body.formData() as Promise<FormData>)
+    const type = this.source.headers["content-type"]
+    return this.formDataOf(
+      typeof type === "string" ? type : undefined,
+      () => this.read("formData", (body) => body.formData() as Promise<FormData>)
+    )
   }
 
   get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
-    return Stream.suspend(() => {
+    return this.prefetchedStream() ?? Stream.suspend(() => {
       unread.unregister(this)
       // Ending the stream early (a size limit, an interruption) returns the iterator, which destroys the body.
       return Stream.fromAsyncIterable(this.source.body as AsyncIterable<Uint8Array>, (cause) => this.decodeError(cause))

@@ -128,9 +128,21 @@ const dispatch = (
     init.signal = pending.controller.signal
     fetch(url, init).then(
       (source) => {
-        // Without bounds there is nothing left to time; with them, the timer runs until the body is read.
-        if (bounds === undefined || source.body === null) settle(pending)
-        resume(Effect.succeed(new WebResponse(request, source, bounds, pending)))
+        if (bounds === undefined) {
+          settle(pending)
+          return resume(Effect.succeed(new WebResponse(request, source, pending)))
+        }
+        // Within the transport's bounds the body is read whole before the response is handed over
+        // (`LeanClient.Prefetched` says why); the timer runs until it is.
+        readBounded(source, bounds).then(
+          (bytes) => resume(Effect.succeed(new WebResponse(request, source, pending, { _tag: "Read", bytes }))),
+          (cause) =>
+            resume(
+              Effect.succeed(
+                new WebResponse(request, source, pending, { _tag: "Failed", cause: reasonOf(pending, cause) })
+              )
+            )
+        ).finally(() => settle(pending))
       },
       (cause) => {
         settle(pending)
@@ -170,6 +182,12 @@ const readBounded = async (source: Response, bounds: ClientBounds.ClientBounds):
   }
 }
 
+// An abort by the attempt's timer errors the body with a DOMException: report the timer's reason.
+const reasonOf = ({ controller }: Pending, cause: unknown): unknown =>
+  controller.signal.aborted && controller.signal.reason instanceof ClientBounds.Expired
+    ? controller.signal.reason
+    : cause
+
 class WebResponse extends LeanClient.LeanResponse {
   private cachedHeaders: Headers.Headers | undefined
   private cachedCookies: Cookies.Cookies | undefined
@@ -177,10 +195,10 @@ class WebResponse extends LeanClient.LeanResponse {
   constructor(
     request: HttpClientRequest.HttpClientRequest,
     private readonly source: Response,
-    private readonly bounds: ClientBounds.ClientBounds | undefined,
-    private readonly pending: Pending
+    private readonly pending: Pending,
+    prefetched?: LeanClient.Prefetched
   ) {
-    super(request)
+    super(request, prefetched)
   }
 
   get status(): number {
@@ -196,56 +214,41 @@ class WebResponse extends LeanClient.LeanResponse {
     return this.cachedCookies ??= Cookies.fromSetCookie(this.source.headers.getSetCookie?.() ?? [])
   }
 
-  // The read settles the attempt's timer when it ends; interrupting it aborts the request, which errors the
-  // body. An abort by the attempt's timer errors the body with a DOMException: report the timer's reason.
+  // Interrupting a read aborts the request, which errors the body.
   private read<A>(kind: LeanClient.BodyKind, start: () => Promise<A>) {
     const { controller } = this.pending
     return this.readOnce(
       kind,
-      () =>
-        start().catch((cause) => {
-          throw controller.signal.aborted && controller.signal.reason instanceof ClientBounds.Expired
-            ? controller.signal.reason
-            : cause
-        }).finally(() => settle(this.pending)),
-      () => {
-        settle(this.pending)
-        controller.abort()
-      }
+      () => start().catch((cause) => Promise.reject(reasonOf(this.pending, cause))),
+      () => controller.abort()
     )
   }
 
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
-    const bounds = this.bounds
-    return this.read("text", () =>
-      bounds === undefined
-        ? this.source.text()
-        : readBounded(this.source, bounds).then((all) => LeanClient.utf8.decode(all)))
+    return this.whole((bytes) => LeanClient.utf8.decode(bytes), () => this.read("text", () => this.source.text()))
   }
 
   get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
-    const bounds = this.bounds
-    return this.read("arrayBuffer", () =>
-      bounds === undefined
-        ? this.source.arrayBuffer()
-        : readBounded(this.source, bounds).then(LeanClient.arrayBufferOf))
+    return this.whole(LeanClient.arrayBufferOf, () => this.read("arrayBuffer", () => this.source.arrayBuffer()))
   }
 
   get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
-    return this.read("formData", () => this.source.formData())
+    return this.formDataOf(
+      this.source.headers.get("content-type") ?? undefined,
+      () => this.read("formData", () => this.source.formData())
+    )
   }
 
   get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
+    const prefetched = this.prefetchedStream()
+    if (prefetched !== undefined) return prefetched
     const body = this.source.body
     if (body === null) {
       return Stream.fail(this.decodeError(new Error("the response has no body")))
     }
     return Stream.fromReadableStream({
       evaluate: () => body,
-      onError: (cause) => {
-        const signal = this.pending.controller.signal
-        return this.decodeError(signal.aborted && signal.reason instanceof ClientBounds.Expired ? signal.reason : cause)
-      }
-    }).pipe(Stream.ensuring(Effect.sync(() => settle(this.pending))))
+      onError: (cause) => this.decodeError(reasonOf(this.pending, cause))
+    })
   }
 }

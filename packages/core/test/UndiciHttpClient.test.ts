@@ -171,6 +171,41 @@ for (const { label, layer } of clients) {
           })))
     }
 
+    // Within the transport's bounds the body is read whole before the response is handed over.
+    const bounded = { millis: 5_000, maxBytes: 1_000_000 }
+
+    it.live("within transport bounds, a response arrives with its body: text, bytes, stream and form data", () =>
+      Effect.scoped(Effect.gen(function*() {
+        const server = yield* SimulatorServer.make((request) =>
+          request.path === "/form"
+            ? SimulatorServer.text("a=1&b=two", 200, "application/x-www-form-urlencoded")
+            : SimulatorServer.text("héllo")
+        )
+        const client = yield* HttpClient.HttpClient
+        const get = (path: string) =>
+          Effect.locally(client.get(`${server.url}${path}`), ClientBounds.current, { ...bounded })
+        const response = yield* get("/text")
+        // The body is already here: every reader gets it, however often and in whatever form.
+        expect(yield* response.text).toBe("héllo")
+        expect(yield* response.text).toBe("héllo")
+        expect(new TextDecoder().decode(yield* response.arrayBuffer)).toBe("héllo")
+        const chunks = yield* Stream.runCollect((yield* get("/text")).stream)
+        expect(new TextDecoder().decode(Chunk.toReadonlyArray(chunks)[0])).toBe("héllo")
+        const form = yield* (yield* get("/form")).formData
+        expect([form.get("a"), form.get("b")]).toEqual(["1", "two"])
+      })).pipe(Effect.provide(layer)))
+
+    it.live("within transport bounds, interrupting a call while its body arrives closes the socket", () =>
+      withServer(layer, (server, client) =>
+        Effect.gen(function*() {
+          yield* server.inject({ _tag: "Trickle", millis: 50 })
+          const exit = yield* Effect.locally(client.get(`${server.url}/slow`), ClientBounds.current, { ...bounded })
+            .pipe(Effect.timeout("150 millis"), Effect.exit)
+          expect(exit._tag).toBe("Failure")
+          yield* Effect.sleep("100 millis")
+          expect((yield* server.stats).open).toBe(0)
+        })))
+
     it.live("propagates the current span as traceparent unless propagation or tracing is off for the request", () =>
       withServer(layer, (server, client) =>
         Effect.gen(function*() {

@@ -17,7 +17,7 @@ import * as UrlParams from "@effect/platform/UrlParams"
 import * as Effect from "effect/Effect"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
-import type * as Stream from "effect/Stream"
+import * as Stream from "effect/Stream"
 import * as ClientBounds from "./clientBounds.js"
 import * as TracePropagation from "./tracePropagation.js"
 
@@ -58,6 +58,18 @@ export const make = (
 /** The ways a body can be read whole. */
 export type BodyKind = "text" | "arrayBuffer" | "formData"
 
+/**
+ * A body read whole before its response was handed over, or why it could not be. A client reads ahead when
+ * the transport handed it bounds, because the transport then reads every body whole at once: the call's fiber
+ * suspends once instead of twice (headers, then body), and no body is held by a suspended fiber. The second
+ * matters more than it seems: whatever a suspended Effect fiber holds survives young-generation GCs until
+ * the next full one (measured: ~60 KB a Plex answer promoted to the old generation, ~90 µs of scavenging a
+ * call; `bench/src/pipeline.ts` shows the step).
+ */
+export type Prefetched =
+  | { readonly _tag: "Read"; readonly bytes: Uint8Array }
+  | { readonly _tag: "Failed"; readonly cause: unknown }
+
 export { concat, utf8 } from "./bytes.js"
 
 /** An `ArrayBuffer` holding exactly the bytes of a view. */
@@ -70,7 +82,10 @@ export abstract class LeanResponse extends Inspectable.Class implements HttpClie
   readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
   private readonly reads: Partial<Record<BodyKind, Promise<unknown>>> = {}
 
-  constructor(readonly request: HttpClientRequest.HttpClientRequest) {
+  constructor(
+    readonly request: HttpClientRequest.HttpClientRequest,
+    protected readonly prefetched?: Prefetched | undefined
+  ) {
     super()
   }
 
@@ -112,6 +127,44 @@ export abstract class LeanResponse extends Inspectable.Class implements HttpClie
       )
       return Effect.sync(cancel)
     })
+  }
+
+  /** A body read ahead is served at once, without suspending the reader; any other is read by `read`. */
+  protected whole<A>(
+    decode: (bytes: Uint8Array) => A,
+    read: () => Effect.Effect<A, HttpClientError.ResponseError>
+  ): Effect.Effect<A, HttpClientError.ResponseError> {
+    const prefetched = this.prefetched
+    if (prefetched === undefined) return read()
+    return prefetched._tag === "Read"
+      ? Effect.sync(() => decode(prefetched.bytes))
+      : Effect.fail(this.decodeError(prefetched.cause))
+  }
+
+  /** The body as a one-chunk stream when it was read ahead. */
+  protected prefetchedStream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> | undefined {
+    const prefetched = this.prefetched
+    if (prefetched === undefined) return undefined
+    return prefetched._tag === "Read"
+      ? Stream.succeed(prefetched.bytes)
+      : Stream.fail(this.decodeError(prefetched.cause))
+  }
+
+  /** The body as form data: parsed from the bytes read ahead, or read by `read`. */
+  protected formDataOf(
+    contentType: string | undefined,
+    read: () => Effect.Effect<FormData, HttpClientError.ResponseError>
+  ): Effect.Effect<FormData, HttpClientError.ResponseError> {
+    const prefetched = this.prefetched
+    if (prefetched === undefined) return read()
+    if (prefetched._tag === "Failed") return Effect.fail(this.decodeError(prefetched.cause))
+    const init = contentType === undefined ? {} : { headers: { "content-type": contentType } }
+    // Nothing to cancel: the bytes are in memory.
+    return this.readOnce(
+      "formData",
+      () => new Response(prefetched.bytes as Uint8Array<ArrayBuffer>, init).formData(),
+      () => {}
+    )
   }
 
   get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
