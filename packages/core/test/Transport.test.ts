@@ -67,6 +67,24 @@ describe("Transport", () => {
       expect(seen!.headers["b3"]).toMatch(new RegExp(`^${operation.traceId}-${operation.spanId}-1`))
     }))
 
+  it.effect("a finished operation span does not keep the call's answer (an exporter may hold spans for long)", () =>
+    Effect.gen(function*() {
+      const spans: Array<Tracer.Span> = []
+      const tracer = yield* TestTracer.make({ spans })
+      const transport = Transport.fromClient(
+        TestHttpClient.make(() => TestHttpClient.json({ things: ["a", "b"] })).client,
+        provider
+      )
+      const answer = yield* transport.execute(getThings()).pipe(Effect.withTracer(tracer))
+      expect(answer).toStrictEqual({ things: ["a", "b"] })
+      const span = spans.find((s) => s.name === "Example.getThings")!
+      expect(span.status._tag).toBe("Ended")
+      // Effect's span records the exit it ended with: it must be a success that no longer holds the answer.
+      const exit = (span.status as { exit: Exit.Exit<unknown, unknown> }).exit
+      expect(Exit.isSuccess(exit)).toBe(true)
+      expect(JSON.stringify(exit)).not.toContain("things")
+    }))
+
   it.effect("retries a 503 after the Retry-After delay, then succeeds", () =>
     Effect.gen(function*() {
       let calls = 0
