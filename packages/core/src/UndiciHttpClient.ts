@@ -17,8 +17,10 @@
  *
  * And it takes over the providers' bounds: under Effect's live clock the transport hands it each attempt's
  * timeout and size limit, which it enforces on the socket (one timer an attempt; body bytes counted as they
- * arrive), sparing every call an `Effect.timeoutFail` race and an Effect `Stream` over the body. What each
- * of these costs is measured step by step by `pnpm bench --only pipeline`.
+ * arrive), sparing every call an `Effect.timeoutFail` race and an Effect `Stream` over the body. Such a call
+ * runs on undici's handler API and reads the body whole before handing the response over: one object and
+ * one fiber suspension a request. What each of these costs is measured step by step by
+ * `pnpm bench --only pipeline`.
  *
  * Node only: import it by subpath (`@media-sessions/core/UndiciHttpClient`); it needs `undici` (7.x) installed.
  *
@@ -51,6 +53,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
+import type { IncomingHttpHeaders } from "node:http"
 import { Readable } from "node:stream"
 import type { ReadableStream as WebReadableStream } from "node:stream/web"
 import { Agent, type Dispatcher } from "undici"
@@ -160,77 +163,122 @@ const send = (
 
 const dispatch = (
   dispatcher: Dispatcher,
-  { bounds, request }: LeanClient.Prepared,
+  prepared: LeanClient.Prepared,
   options: Dispatcher.RequestOptions
-): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> =>
-  Effect.async((resume) => {
+): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
+  const { bounds, request } = prepared
+  if (bounds !== undefined) return exchange(dispatcher, request, bounds, options)
+  return Effect.async((resume) => {
     const controller = new AbortController()
-    const fail = (cause: unknown) =>
-      resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
-    let timer: ReturnType<typeof setTimeout> | undefined
-    let body: Body | undefined
-    if (bounds !== undefined) {
-      const left = ClientBounds.remainingMillis(bounds)
-      if (left <= 0) return fail(new ClientBounds.Expired(bounds))
-      // Until the body is read to its end, expiry aborts whatever is pending: the request, or the body.
-      timer = setTimeout(() => {
-        const expired = new ClientBounds.Expired(bounds)
-        if (body === undefined) controller.abort(expired)
-        else body.destroy(expired)
-      }, left)
-      timer.unref()
-    }
     dispatcher.request({ ...options, signal: controller.signal }).then(
-      (source) => {
-        if (bounds === undefined) return resume(Effect.succeed(new UndiciResponse(request, source)))
-        // Within the transport's bounds the body is read whole before the response is handed over
-        // (`LeanClient.Prefetched` says why).
-        body = source.body
-        source.body.once("close", () => clearTimeout(timer))
-        readBounded(source, bounds).then(
-          (bytes) => resume(Effect.succeed(new UndiciResponse(request, source, { _tag: "Read", bytes }))),
-          (cause) => resume(Effect.succeed(new UndiciResponse(request, source, { _tag: "Failed", cause })))
-        )
-      },
-      (cause) => {
-        clearTimeout(timer)
-        fail(cause)
-      }
+      (source) => resume(Effect.succeed(new UndiciResponse(request, source.statusCode, source.headers, source.body))),
+      (cause) => resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
     )
-    return Effect.sync(() => {
-      clearTimeout(timer)
-      controller.abort()
-      body?.destroy()
-    })
-  })
-
-type Body = Dispatcher.ResponseData["body"]
-
-// Reads a body whole, destroying it as soon as it passes the limit: a runaway body costs at most the
-// limit in memory. A body destroyed before this read (a reset, or the attempt's timer) has already emitted
-// its 'error' and 'close': listeners attached now would wait forever.
-const readBounded = (source: Dispatcher.ResponseData, bounds: ClientBounds.ClientBounds): Promise<Uint8Array> => {
-  const body = source.body
-  if (body.destroyed) return Promise.reject(destroyedCause(body))
-  const declared = source.headers["content-length"]
-  if (typeof declared === "string" && Number(declared) > bounds.maxBytes) {
-    const error = new ClientBounds.TooLarge(bounds)
-    body.destroy(error)
-    return Promise.reject(error)
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Array<Uint8Array> = []
-    let size = 0
-    body.on("data", (chunk: Buffer) => {
-      size += chunk.length
-      if (size > bounds.maxBytes) body.destroy(new ClientBounds.TooLarge(bounds))
-      else chunks.push(chunk)
-    })
-    body.once("end", () => resolve(LeanClient.concat(chunks, size)))
-    body.once("error", reject)
+    return Effect.sync(() => controller.abort())
   })
 }
 
+// Within the transport's bounds the body is read whole before the response is handed over
+// (`LeanClient.Prefetched` says why), so the exchange needs no body stream: it runs on undici's handler API,
+// without the `AbortController`, the `Readable` and the promises of `Dispatcher.request`.
+const exchange = (
+  dispatcher: Dispatcher,
+  request: HttpClientRequest.HttpClientRequest,
+  bounds: ClientBounds.ClientBounds,
+  options: Dispatcher.RequestOptions
+): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> =>
+  Effect.async((resume) => {
+    const left = ClientBounds.remainingMillis(bounds)
+    if (left <= 0) {
+      const cause = new ClientBounds.Expired(bounds)
+      return resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
+    }
+    const handler = new Exchange(request, bounds, resume)
+    // Until the body is read to its end, expiry aborts whatever is pending: the request, or the body.
+    handler.timer = setTimeout(() => handler.abort(new ClientBounds.Expired(bounds)), left)
+    handler.timer.unref()
+    try {
+      dispatcher.dispatch(options, handler)
+    } catch (cause) {
+      handler.onResponseError(undefined, cause as Error)
+    }
+    return Effect.sync(() => handler.abort(new Error("the request was interrupted")))
+  })
+
+class Exchange implements Dispatcher.DispatchHandler {
+  timer: ReturnType<typeof setTimeout> | undefined
+  private controller: Dispatcher.DispatchController | undefined
+  private pendingAbort: Error | undefined
+  private status = 0
+  private headers: IncomingHttpHeaders | undefined
+  private readonly chunks: Array<Uint8Array> = []
+  private size = 0
+  private done = false
+
+  constructor(
+    private readonly request: HttpClientRequest.HttpClientRequest,
+    private readonly bounds: ClientBounds.ClientBounds,
+    private readonly resume: (
+      effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>
+    ) => void
+  ) {}
+
+  abort(reason: Error) {
+    if (this.done) return
+    // A request still queued for a connection is aborted as soon as it starts.
+    if (this.controller === undefined) this.pendingAbort ??= reason
+    else this.controller.abort(reason)
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController) {
+    this.controller = controller
+    if (this.pendingAbort !== undefined) controller.abort(this.pendingAbort)
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders) {
+    // A 1xx is informational: the answer follows.
+    if (statusCode < 200) return
+    this.status = statusCode
+    this.headers = headers
+    const declared = headers["content-length"]
+    if (typeof declared === "string" && Number(declared) > this.bounds.maxBytes) {
+      controller.abort(new ClientBounds.TooLarge(this.bounds))
+    }
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer) {
+    this.size += chunk.length
+    // A runaway body costs at most the limit in memory.
+    if (this.size > this.bounds.maxBytes) controller.abort(new ClientBounds.TooLarge(this.bounds))
+    else this.chunks.push(chunk)
+  }
+
+  onResponseEnd() {
+    this.settle({ _tag: "Read", bytes: LeanClient.concat(this.chunks, this.size) })
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, cause: Error) {
+    this.settle({ _tag: "Failed", cause })
+  }
+
+  // A failure before the answer's head is the request's; after it, the body's, which its reader sees.
+  private settle(body: LeanClient.Prefetched) {
+    if (this.done) return
+    this.done = true
+    clearTimeout(this.timer)
+    const { headers, request } = this
+    if (headers !== undefined) {
+      return this.resume(Effect.succeed(new UndiciResponse(request, this.status, headers, undefined, body)))
+    }
+    const cause = body._tag === "Failed" ? body.cause : new Error("the response ended before its head")
+    this.resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
+  }
+}
+
+type Body = Dispatcher.ResponseData["body"]
+
+// A body destroyed before anyone read it (a reset) has already emitted its 'error' and 'close': listeners
+// attached now would wait forever.
 const destroyedCause = (body: Body): unknown =>
   body.errored ?? new Error("the response body was closed before it was read")
 
@@ -245,32 +293,31 @@ class UndiciResponse extends LeanClient.LeanResponse {
   private cachedHeaders: Headers.Headers | undefined
   private cachedCookies: Cookies.Cookies | undefined
 
+  // A response has either its body to read or the body read ahead.
   constructor(
     request: HttpClientRequest.HttpClientRequest,
-    private readonly source: Dispatcher.ResponseData,
+    readonly status: number,
+    private readonly rawHeaders: IncomingHttpHeaders,
+    private readonly body: Body | undefined,
     prefetched?: LeanClient.Prefetched
   ) {
     super(request, prefetched)
-    if (prefetched !== undefined) return
+    if (body === undefined) return
     // An error on a body no one reads (the server reset mid-body after the caller gave up) must not crash
     // the process; a reader sees it through its own promise.
-    source.body.on("error", ignore)
-    unread.register(this, source.body, this)
-  }
-
-  get status(): number {
-    return this.source.statusCode
+    body.on("error", ignore)
+    unread.register(this, body, this)
   }
 
   get headers(): Headers.Headers {
     return this.cachedHeaders ??= Headers.fromInput(
-      this.source.headers as Record<string, string | ReadonlyArray<string> | undefined>
+      this.rawHeaders as Record<string, string | ReadonlyArray<string> | undefined>
     )
   }
 
   get cookies(): Cookies.Cookies {
     if (this.cachedCookies !== undefined) return this.cachedCookies
-    const header = this.source.headers["set-cookie"]
+    const header = this.rawHeaders["set-cookie"]
     return this.cachedCookies = header === undefined
       ? Cookies.empty
       : Cookies.fromSetCookie(Array.isArray(header) ? header : [header])
@@ -278,7 +325,7 @@ class UndiciResponse extends LeanClient.LeanResponse {
 
   // Interrupting a reader destroys the body, which closes the socket.
   private read<A>(kind: LeanClient.BodyKind, start: (body: Body) => Promise<A>) {
-    const body = this.source.body
+    const body = this.body!
     return this.readOnce(kind, () => {
       unread.unregister(this)
       return body.destroyed ? Promise.reject(destroyedCause(body)) : start(body)
@@ -294,7 +341,7 @@ class UndiciResponse extends LeanClient.LeanResponse {
   }
 
   get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
-    const type = this.source.headers["content-type"]
+    const type = this.rawHeaders["content-type"]
     return this.formDataOf(
       typeof type === "string" ? type : undefined,
       () => this.read("formData", (body) => body.formData() as Promise<FormData>)
@@ -305,7 +352,7 @@ class UndiciResponse extends LeanClient.LeanResponse {
     return this.prefetchedStream() ?? Stream.suspend(() => {
       unread.unregister(this)
       // Ending the stream early (a size limit, an interruption) returns the iterator, which destroys the body.
-      return Stream.fromAsyncIterable(this.source.body as AsyncIterable<Uint8Array>, (cause) => this.decodeError(cause))
+      return Stream.fromAsyncIterable(this.body as AsyncIterable<Uint8Array>, (cause) => this.decodeError(cause))
     })
   }
 }
