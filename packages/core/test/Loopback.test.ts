@@ -1,7 +1,7 @@
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, Effect, Exit, Fiber, type Layer, Schema, TestClock } from "effect"
-import { Transport } from "../src/index.js"
+import { Cause, Effect, Exit, Fiber, type Layer, Schema, TestClock, type Tracer } from "effect"
+import { TestTracer, Transport } from "../src/index.js"
 import * as SimulatorServer from "../src/SimulatorServer.js"
 import * as UndiciHttpClient from "../src/UndiciHttpClient.js"
 import * as WebHttpClient from "../src/WebHttpClient.js"
@@ -64,6 +64,24 @@ for (const { label, layer, provider: base } of clients) {
           const result = yield* transport.execute(read)
           expect(result.items).toHaveLength(200)
           expect(yield* server.requests).toHaveLength(3)
+        })
+      ))
+
+    it.live("sends the static headers, and the operation span's traceparent only when propagation is on", () =>
+      withServer((server) =>
+        Effect.gen(function*() {
+          const spans: Array<Tracer.Span> = []
+          const tracer = yield* TestTracer.make({ spans })
+          const quiet = yield* transportFor(server.url, { headers: { "x-client": "loop" } })
+          const loud = yield* transportFor(server.url, { headers: { "x-client": "loop" }, propagateTrace: true })
+          yield* quiet.execute(read).pipe(Effect.withSpan("caller"), Effect.withTracer(tracer))
+          yield* loud.execute(read).pipe(Effect.withSpan("caller"), Effect.withTracer(tracer))
+          const [first, second] = (yield* server.requests).map((request) => request.headers)
+          expect([first!["x-client"], second!["x-client"]]).toEqual(["loop", "loop"])
+          expect([first!["accept"], second!["accept"]]).toEqual(["application/json", "application/json"])
+          expect(first!["traceparent"]).toBeUndefined()
+          const operation = spans.filter((span) => span.name === "Loop.read")[1]!
+          expect(second!["traceparent"]).toBe(`00-${operation.traceId}-${operation.spanId}-01`)
         })
       ))
 
