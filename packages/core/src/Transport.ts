@@ -229,6 +229,12 @@ interface Bounds extends ClientBounds.ClientBounds {
   readonly timeout: () => TimeoutError
 }
 
+// How an attempt's requests go out: with its bounds attached, straight to a client that enforces them, or
+// through the wrapped client, the transport bounding the attempt (`counting` is for fetch's body).
+type Route =
+  | { readonly _tag: "Delegated"; readonly bounds: Bounds }
+  | { readonly _tag: "Wrapped"; readonly counting: FetchOptions.Counting }
+
 interface RawResponse {
   readonly status: number
   readonly headers: Headers.Headers
@@ -357,6 +363,8 @@ export const fromClient = <PE = never>(
   // The operation's span is the one span of a call: the HTTP client's own would duplicate it, and it
   // records the full URL and every response header by value (a server echoing a credential would put it
   // in a trace).
+  // A client the bounds are delegated to is core's own, which has no span and propagates nothing for a
+  // request with bounds: it is called as it is, the static headers set on each request (`send`).
   const client = httpClient.pipe(
     HttpClient.mapRequest(HttpClientRequest.setHeaders(staticHeaders)),
     HttpClient.withTracerDisabledWhen(() => true),
@@ -421,10 +429,10 @@ export const fromClient = <PE = never>(
 
     const readBody = (
       response: HttpClientResponse.HttpClientResponse,
-      counting: FetchOptions.Counting | undefined
+      route: Route
     ): Effect.Effect<string, TransportError | TimeoutError | ResponseTooLargeError> => {
       // The client (or, on fetch, the counting Fetch) stops the body at the limit: read it whole.
-      if (counting === undefined || counting.counted) return Effect.mapError(response.text, transportError)
+      if (route._tag === "Delegated" || route.counting.counted) return Effect.mapError(response.text, transportError)
       const tooLarge = () => new ResponseTooLargeError({ provider: name, operation: op, limitBytes: maxBytes })
       const declared = response.headers["content-length"]
       if (declared !== undefined) {
@@ -459,27 +467,28 @@ export const fromClient = <PE = never>(
     }
 
     // Every body is read, a redirect's too: an unread body would keep its pooled connection busy.
-    // `counting` is undefined when the client enforces the bounds itself.
     const send = (
       request: HttpClientRequest.HttpClientRequest,
       redirects: number,
-      counting: FetchOptions.Counting | undefined
+      route: Route
     ): Effect.Effect<
       RawResponse,
       TransportError | TimeoutError | ResponseTooLargeError | StatusError
     > =>
-      client.execute(request).pipe(
-        Effect.mapError(transportError),
-        Effect.flatMap((response) =>
-          Effect.flatMap(readBody(response, counting), (text) => {
-            const status = response.status
-            const location = status >= 300 && status < 400 ? response.headers["location"] : undefined
-            return location === undefined
-              ? Effect.succeed({ status, headers: response.headers, text })
-              : followRedirect(request, status, location, redirects, counting)
-          })
+      (route._tag === "Delegated"
+        ? httpClient.execute(ClientBounds.attach(HttpClientRequest.setHeaders(request, staticHeaders), route.bounds))
+        : client.execute(request)).pipe(
+          Effect.mapError(transportError),
+          Effect.flatMap((response) =>
+            Effect.flatMap(readBody(response, route), (text) => {
+              const status = response.status
+              const location = status >= 300 && status < 400 ? response.headers["location"] : undefined
+              return location === undefined
+                ? Effect.succeed({ status, headers: response.headers, text })
+                : followRedirect(request, status, location, redirects, route)
+            })
+          )
         )
-      )
 
     // Credentials travel in headers, so a redirect is followed only for safe methods within the same origin
     // (fetch would forward custom token headers anywhere); anything else surfaces as a status error.
@@ -488,7 +497,7 @@ export const fromClient = <PE = never>(
       status: number,
       location: string,
       redirects: number,
-      counting: FetchOptions.Counting | undefined
+      route: Route
     ) => {
       const target = safeUrl(location, request.url)
       const refuse = (why: string) =>
@@ -501,7 +510,7 @@ export const fromClient = <PE = never>(
       if (redactor.text(target.href) !== target.href) return refuse("its Location carries a credential")
       if (request.method !== "GET" && request.method !== "HEAD") return refuse(`${request.method} is not redirected`)
       if (redirects >= maxRedirects) return refuse(`more than ${maxRedirects} redirects`)
-      return send(HttpClientRequest.setUrl(request, target.toString()), redirects + 1, counting)
+      return send(HttpClientRequest.setUrl(request, target.toString()), redirects + 1, route)
     }
 
     const classify = (raw: RawResponse, now: number): HttpFailure | PE | E => {
@@ -546,12 +555,14 @@ export const fromClient = <PE = never>(
       if (remaining <= 0) return Effect.fail(timeout())
       const millis = total ? remaining : policy.attemptMillis
       const bounds: Bounds = { millis, maxBytes, timeout }
-      const counting: FetchOptions.Counting | undefined = delegated ? undefined : { bounds, counted: false }
+      const route: Route = delegated
+        ? { _tag: "Delegated", bounds }
+        : { _tag: "Wrapped", counting: { bounds, counted: false } }
       // A timeout can only stop what is interruptible: a call run in a finalizer (a logout on release)
       // would otherwise wait on a stalled server for as long as the socket lives.
-      const sent = Effect.interruptible(send(request, 0, counting))
+      const sent = Effect.interruptible(send(request, 0, route))
       return (delegated
-        ? Effect.locally(sent, ClientBounds.current, bounds)
+        ? sent
         : bounding === "wall"
         ? WallClockTimeout.timeoutFail(sent, millis, timeout)
         : Effect.timeoutFail(sent, { duration: millis, onTimeout: timeout })).pipe(
@@ -562,7 +573,7 @@ export const fromClient = <PE = never>(
           ),
           Effect.tap((raw) => Effect.annotateCurrentSpan("http.response.status_code", raw.status)),
           // Only fetch reads these services; a delegating client never is fetch.
-          (effect) => counting === undefined ? effect : FetchOptions.provide(effect, counting)
+          (effect) => route._tag === "Delegated" ? effect : FetchOptions.provide(effect, route.counting)
         )
     }
 

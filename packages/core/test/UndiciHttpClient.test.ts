@@ -164,7 +164,10 @@ for (const { label, layer } of clients) {
         withServer(layer, (server, client) =>
           Effect.gen(function*() {
             yield* server.inject({ _tag: "ResetMidBody" })
-            const response = yield* Effect.locally(client.get(`${server.url}/reset`), ClientBounds.current, bounds)
+            const request = HttpClientRequest.get(`${server.url}/reset`)
+            const response = yield* client.execute(
+              bounds === undefined ? request : ClientBounds.attach(request, bounds)
+            )
             yield* Effect.sleep("100 millis")
             const error = failureOf(yield* Effect.exit(Effect.timeout(response.text, "2 seconds")))
             expect(error).toMatchObject({ _tag: "ResponseError", reason: "Decode" })
@@ -183,7 +186,7 @@ for (const { label, layer } of clients) {
         )
         const client = yield* HttpClient.HttpClient
         const get = (path: string) =>
-          Effect.locally(client.get(`${server.url}${path}`), ClientBounds.current, { ...bounded })
+          client.execute(ClientBounds.attach(HttpClientRequest.get(`${server.url}${path}`), { ...bounded }))
         const response = yield* get("/text")
         // The body is already here: every reader gets it, however often and in whatever form.
         expect(yield* response.text).toBe("héllo")
@@ -199,7 +202,9 @@ for (const { label, layer } of clients) {
       withServer(layer, (server, client) =>
         Effect.gen(function*() {
           yield* server.inject({ _tag: "Trickle", millis: 50 })
-          const exit = yield* Effect.locally(client.get(`${server.url}/slow`), ClientBounds.current, { ...bounded })
+          const exit = yield* client.execute(
+            ClientBounds.attach(HttpClientRequest.get(`${server.url}/slow`), { ...bounded })
+          )
             .pipe(Effect.timeout("150 millis"), Effect.exit)
           expect(exit._tag).toBe("Failure")
           yield* Effect.sleep("100 millis")

@@ -1,18 +1,25 @@
 /**
  * How the transport hands an attempt's bounds (its time, its body size) to an HTTP client that can enforce
- * them on the socket.
+ * them on the socket: attached to the request it sends.
  *
  * The generic bounds are costly for what they do: `Effect.timeoutFail` races the attempt in a forked fiber
  * against a sleeping one and merges the winner's fiber refs back, and a body without `Content-Length` is
  * folded through an Effect `Stream` to stop at the size limit; on loopback each costs about a third of a
- * request (`bench/src/pipeline.ts`). A client registered here reads the bounds from {@link current} when a
- * request starts, arms one timer for the attempt, counts body bytes as they arrive, and fails with an
+ * request (`bench/src/pipeline.ts`). A client registered here reads the bounds {@link of} a request when it
+ * starts, arms one timer for the attempt, counts body bytes as they arrive, and fails with an
  * {@link Expired} or {@link TooLarge} cause, which the transport turns into its own errors.
+ *
+ * Bounds mean the transport is the caller, and it always reads the body whole at once: such a client may read
+ * it ahead (`LeanClient.Prefetched`). The transport calls it as it is, without the wrappers that turn off an
+ * HTTP client's own span and trace propagation, so a client must propagate nothing for a request with bounds
+ * (the transport sends the operation span's headers itself when asked to). A request carries them rather than
+ * a fiber ref: setting a fiber ref for the extent of an attempt is an acquire/release of its own, and a
+ * request is made anew for each attempt and each redirect anyway.
  *
  * @internal
  */
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Clock from "effect/Clock"
-import * as FiberRef from "effect/FiberRef"
 import { globalValue } from "effect/GlobalValue"
 
 /** One attempt's bounds. The first request of the attempt starts its clock; a redirect shares it. */
@@ -22,11 +29,22 @@ export interface ClientBounds {
   startedAt?: number
 }
 
-/** The bounds of the attempt running in this fiber, when the transport delegated them to the client. */
-export const current: FiberRef.FiberRef<ClientBounds | undefined> = globalValue(
-  Symbol.for("@media-sessions/core/internal/clientBounds/current"),
-  () => FiberRef.unsafeMake<ClientBounds | undefined>(undefined)
+const attached = globalValue(
+  Symbol.for("@media-sessions/core/internal/clientBounds/attached"),
+  () => new WeakMap<HttpClientRequest.HttpClientRequest, ClientBounds>()
 )
+
+/** The request, carrying the attempt's bounds to the client. */
+export const attach = (
+  request: HttpClientRequest.HttpClientRequest,
+  bounds: ClientBounds
+): HttpClientRequest.HttpClientRequest => {
+  attached.set(request, bounds)
+  return request
+}
+
+/** The bounds a request carries, when the transport delegated them to the client. */
+export const of = (request: HttpClientRequest.HttpClientRequest): ClientBounds | undefined => attached.get(request)
 
 /** The cause of a request aborted or a body destroyed because its attempt ran out of time. */
 export class Expired extends Error {
@@ -49,13 +67,13 @@ const enforcing = globalValue(
   () => new WeakSet<object>()
 )
 
-/** Marks a client as one that enforces {@link current}. */
+/** Marks a client as one that enforces the bounds a request carries. */
 export const register = <A extends object>(client: A): A => {
   enforcing.add(client)
   return client
 }
 
-/** Whether the client enforces {@link current}; any other is bounded by the transport itself. */
+/** Whether the client enforces the bounds a request carries; any other is bounded by the transport itself. */
 export const isEnforcedBy = (client: object): boolean => enforcing.has(client)
 
 /** Milliseconds left of the attempt, starting its clock on first use. */

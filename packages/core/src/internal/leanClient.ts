@@ -45,11 +45,13 @@ export const make = (
           if (url._tag === "Left") {
             return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
           }
+          const bounds = ClientBounds.of(request)
           return send({
             request,
             url: url.right,
-            headers: TracePropagation.headers(request, fiber),
-            bounds: fiber.getFiberRef(ClientBounds.current)
+            // A request with bounds is the transport's, which propagates the trace itself when asked to.
+            headers: bounds === undefined ? TracePropagation.headers(request, fiber) : request.headers,
+            bounds
           })
         })),
     Effect.succeed
