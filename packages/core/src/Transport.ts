@@ -670,8 +670,14 @@ export const fromClient = <PE = never>(
         const outgoing = span._tag === "Some" && span.value._tag === "Span"
           ? HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span.value))
           : request
+        const attempts = retrying(outgoing, policy, timeouts, clock.unsafeCurrentTimeMillis(), bounding)
+        // The secret headers' names are redacted wherever the wrapped client (a caller's `transformClient`
+        // that logs its requests, say) inspects headers; a client the bounds are delegated to runs no code
+        // of anyone else's.
         return Effect.flatMap(
-          retrying(outgoing, policy, timeouts, clock.unsafeCurrentTimeMillis(), bounding),
+          bounding === "client"
+            ? attempts
+            : Effect.locallyWith(attempts, Headers.currentRedactedNames, (names) => names.concat(redactedNames)),
           decode
         )
       })
@@ -679,7 +685,6 @@ export const fromClient = <PE = never>(
 
     return program.pipe(
       Effect.map(carry),
-      Effect.locallyWith(Headers.currentRedactedNames, (names) => names.concat(redactedNames)),
       Effect.withSpan(`${name}.${op}`, {
         kind: "client",
         captureStackTrace: false,

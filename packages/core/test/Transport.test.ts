@@ -1,7 +1,7 @@
-import { HttpClientRequest } from "@effect/platform"
+import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import type { Tracer } from "effect"
-import { Cause, Effect, Exit, Fiber, Redacted, Schema, TestClock } from "effect"
+import { Cause, Effect, Exit, Fiber, Inspectable, Logger, Redacted, Schema, TestClock } from "effect"
 import { RetryPolicy, TestHttpClient, TestTracer, TimeoutPolicy, Transport } from "../src/index.js"
 
 const token = Redacted.make("tok-SECRET-123456")
@@ -83,6 +83,23 @@ describe("Transport", () => {
       const exit = (span.status as { exit: Exit.Exit<unknown, unknown> }).exit
       expect(Exit.isSuccess(exit)).toBe(true)
       expect(JSON.stringify(exit)).not.toContain("things")
+    }))
+
+  it.effect("a transformClient that logs its requests sees the secret headers redacted", () =>
+    Effect.gen(function*() {
+      const logged: Array<string> = []
+      const logger = Logger.make(({ message }) => logged.push(JSON.stringify(Inspectable.toJSON(message))))
+      const fake = TestHttpClient.make(() => TestHttpClient.json({ things: [] }))
+      const transport = Transport.fromClient(fake.client, {
+        ...provider,
+        transformClient: (client) => HttpClient.tapRequest(client, (request) => Effect.log(request))
+      })
+      yield* transport.execute(getThings()).pipe(Effect.provide(Logger.replace(Logger.defaultLogger, logger)))
+      expect(logged).toHaveLength(1)
+      expect(logged[0]).toContain("x-example-token")
+      expect(logged[0]).not.toContain("tok-SECRET-123456")
+      const [seen] = yield* fake.service.requests
+      expect(seen!.headers["x-example-token"]).toBe("tok-SECRET-123456")
     }))
 
   it.effect("retries a 503 after the Retry-After delay, then succeeds", () =>
