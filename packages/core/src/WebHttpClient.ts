@@ -134,7 +134,7 @@ const dispatch = (
         }
         // Within the transport's bounds the body is read whole before the response is handed over
         // (`LeanClient.Prefetched` says why); the timer runs until it is.
-        readBounded(source, bounds).then(
+        ClientBounds.readResponse(source, bounds).then(
           (bytes) => resume(Effect.succeed(new WebResponse(request, source, pending, { _tag: "Read", bytes }))),
           (cause) =>
             resume(
@@ -155,32 +155,6 @@ const dispatch = (
       pending.controller.abort()
     })
   })
-
-// Reads a body whole within the bounds, cancelling it as soon as it passes the limit: a runaway body costs
-// at most the limit in memory.
-const readBounded = async (source: Response, bounds: ClientBounds.ClientBounds): Promise<Uint8Array> => {
-  const declared = source.headers.get("content-length")
-  if (declared !== null && Number(declared) > bounds.maxBytes) {
-    const error = new ClientBounds.TooLarge(bounds)
-    await source.body?.cancel(error).catch(() => {})
-    throw error
-  }
-  if (source.body === null) return new Uint8Array(0)
-  const reader = source.body.getReader()
-  const chunks: Array<Uint8Array> = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) return LeanClient.concat(chunks, size)
-    size += value.byteLength
-    if (size > bounds.maxBytes) {
-      const error = new ClientBounds.TooLarge(bounds)
-      await reader.cancel(error).catch(() => {})
-      throw error
-    }
-    chunks.push(value)
-  }
-}
 
 // An abort by the attempt's timer errors the body with a DOMException: report the timer's reason.
 const reasonOf = ({ controller }: Pending, cause: unknown): unknown =>

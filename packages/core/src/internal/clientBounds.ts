@@ -21,6 +21,7 @@
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Clock from "effect/Clock"
 import { globalValue } from "effect/GlobalValue"
+import * as Bytes from "./bytes.js"
 
 /** One attempt's bounds. The first request of the attempt starts its clock; a redirect shares it. */
 export interface ClientBounds {
@@ -89,3 +90,31 @@ const liveClock = Object.getPrototypeOf(Clock.make())
 
 /** Whether the clock is Effect's live one (the default service), whose time is the wall clock's. */
 export const isLiveClock = (clock: Clock.Clock): boolean => Object.getPrototypeOf(clock) === liveClock
+
+/**
+ * Reads a fetch response's body whole within the bounds, cancelling it as soon as it passes the limit: a
+ * runaway body costs at most the limit in memory.
+ */
+export const readResponse = async (source: Response, bounds: ClientBounds): Promise<Uint8Array> => {
+  const declared = source.headers.get("content-length")
+  if (declared !== null && Number(declared) > bounds.maxBytes) {
+    const error = new TooLarge(bounds)
+    await source.body?.cancel(error).catch(() => {})
+    throw error
+  }
+  if (source.body === null) return new Uint8Array(0)
+  const reader = source.body.getReader()
+  const chunks: Array<Uint8Array> = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) return Bytes.concat(chunks, size)
+    size += value.byteLength
+    if (size > bounds.maxBytes) {
+      const error = new TooLarge(bounds)
+      await reader.cancel(error).catch(() => {})
+      throw error
+    }
+    chunks.push(value)
+  }
+}

@@ -3,9 +3,9 @@
  *
  * - `RequestInit` with `redirect: "manual"`: fetch would follow redirects itself and carry custom token
  *   headers to any origin; the transport decides instead (merged into any options the caller provided).
- * - a `Fetch` that counts a body sent without `Content-Length` as it streams and errors it past the size
+ * - a `Fetch` that reads a body sent without `Content-Length` whole, counting it, and fails past the size
  *   limit. Reading such a body through the response's Effect `Stream` costs more than the rest of the call
- *   (about 0.8 ms of CPU for a three-chunk Jellyfin answer, `bench/`); counted here, the transport reads it
+ *   (about 0.8 ms of CPU for a three-chunk Jellyfin answer, `bench/`); read here, the transport reads it
  *   with `text` and gets the same bound. The fetch it wraps is the caller's own, when one is provided.
  *
  * Any other client ignores both services; the transport then counts the body through its `Stream`.
@@ -47,22 +47,19 @@ const manualOf = (init: RequestInit): RequestInit => {
   return result
 }
 
+// A chunked body is read here, whole and counted, and handed on in a response of its bytes: the client's
+// `text` then has nothing left to wait for, and no stream is held across the wait (`LeanClient.Prefetched`
+// says why that matters). Past the limit, the body is cancelled, which closes the connection at once.
 const counted = (fetch: typeof globalThis.fetch, counting: Counting): typeof globalThis.fetch => (input, init) =>
   fetch(input, init).then((response) => {
     // A declared length is checked by the transport before reading; a browser's opaque redirect has no body.
     counting.counted = response.body !== null && !response.headers.has("content-length")
     if (!counting.counted) return response
-    const { bounds } = counting
-    let size = 0
-    const body = response.body!.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          size += chunk.byteLength
-          // Erroring the transform cancels the source: fetch stops reading and drops the connection.
-          if (size > bounds.maxBytes) controller.error(new ClientBounds.TooLarge(bounds))
-          else controller.enqueue(chunk)
-        }
+    return ClientBounds.readResponse(response, counting.bounds).then((bytes) =>
+      new Response(bytes as Uint8Array<ArrayBuffer>, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers
       })
     )
-    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers })
   })
