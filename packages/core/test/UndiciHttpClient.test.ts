@@ -40,6 +40,10 @@ const codeOf = (cause: unknown): unknown => {
   return undefined
 }
 
+// Bounds as the transport attaches them to a request: the body is then read whole before the response is
+// handed over (on undici, through its handler API rather than `Dispatcher.request`).
+const bounded = { millis: 5_000, maxBytes: 1_000_000 }
+
 // What a caller relies on holds on both of core's clients.
 const clients = [
   { label: "UndiciHttpClient", layer: UndiciHttpClient.layer },
@@ -61,39 +65,48 @@ for (const { label, layer } of clients) {
           expect(yield* response.json).toEqual({ method: "GET", path: "/things", query: "page=2", body: "" })
         })))
 
-    it.live("sends JSON, text, form data and streamed request bodies with their content types", () =>
-      withServer(layer, (server, client) =>
-        Effect.gen(function*() {
-          const read = (request: HttpClientRequest.HttpClientRequest) =>
-            Effect.flatMap(client.execute(request), (response) =>
-              Effect.map(response.json, (body) => ({ body, type: response.headers["x-echo-type"] })))
+    for (const bounds of [undefined, bounded]) {
+      const how = bounds === undefined ? "" : " (within transport bounds)"
+      it.live(`sends JSON, text, form data and streamed request bodies with their content types${how}`, () =>
+        withServer(layer, (server, client) =>
+          Effect.gen(function*() {
+            const read = (request: HttpClientRequest.HttpClientRequest) =>
+              Effect.flatMap(
+                client.execute(bounds === undefined ? request : ClientBounds.attach(request, { ...bounds })),
+                (response) => Effect.map(response.json, (body) => ({ body, type: response.headers["x-echo-type"] }))
+              )
 
-          const json = yield* read(
-            HttpClientRequest.bodyUnsafeJson(HttpClientRequest.post(`${server.url}/j`), { a: 1 })
-          )
-          expect(json).toEqual({
-            body: { method: "POST", path: "/j", query: "", body: "{\"a\":1}" },
-            type: "application/json"
-          })
-
-          const text = yield* read(HttpClientRequest.bodyText(HttpClientRequest.put(`${server.url}/t`), "plain words"))
-          expect(text).toMatchObject({ body: { method: "PUT", body: "plain words" }, type: "text/plain" })
-
-          const form = new FormData()
-          form.set("field", "value")
-          const multipart = yield* read(HttpClientRequest.bodyFormData(HttpClientRequest.post(`${server.url}/f`), form))
-          expect(multipart.type).toMatch(/^multipart\/form-data; boundary=/)
-          expect((multipart.body as { body: string }).body).toContain("value")
-
-          const streamed = yield* read(
-            HttpClientRequest.bodyStream(
-              HttpClientRequest.post(`${server.url}/s`),
-              Stream.make("one,", "two,", "three").pipe(Stream.encodeText),
-              { contentType: "text/csv" }
+            const json = yield* read(
+              HttpClientRequest.bodyUnsafeJson(HttpClientRequest.post(`${server.url}/j`), { a: 1 })
             )
-          )
-          expect(streamed).toMatchObject({ body: { body: "one,two,three" }, type: "text/csv" })
-        })))
+            expect(json).toEqual({
+              body: { method: "POST", path: "/j", query: "", body: "{\"a\":1}" },
+              type: "application/json"
+            })
+
+            const text = yield* read(
+              HttpClientRequest.bodyText(HttpClientRequest.put(`${server.url}/t`), "plain words")
+            )
+            expect(text).toMatchObject({ body: { method: "PUT", body: "plain words" }, type: "text/plain" })
+
+            const form = new FormData()
+            form.set("field", "value")
+            const multipart = yield* read(
+              HttpClientRequest.bodyFormData(HttpClientRequest.post(`${server.url}/f`), form)
+            )
+            expect(multipart.type).toMatch(/^multipart\/form-data; boundary=/)
+            expect((multipart.body as { body: string }).body).toContain("value")
+
+            const streamed = yield* read(
+              HttpClientRequest.bodyStream(
+                HttpClientRequest.post(`${server.url}/s`),
+                Stream.make("one,", "two,", "three").pipe(Stream.encodeText),
+                { contentType: "text/csv" }
+              )
+            )
+            expect(streamed).toMatchObject({ body: { body: "one,two,three" }, type: "text/csv" })
+          })))
+    }
 
     it.live("streams a chunked response body", () =>
       withServer(layer, (server, client) =>
@@ -173,9 +186,6 @@ for (const { label, layer } of clients) {
             expect(error).toMatchObject({ _tag: "ResponseError", reason: "Decode" })
           })))
     }
-
-    // Within the transport's bounds the body is read whole before the response is handed over.
-    const bounded = { millis: 5_000, maxBytes: 1_000_000 }
 
     it.live("within transport bounds, a response arrives with its body: text, bytes, stream and form data", () =>
       Effect.scoped(Effect.gen(function*() {
