@@ -57,6 +57,7 @@ import type { IncomingHttpHeaders } from "node:http"
 import { Readable } from "node:stream"
 import type { ReadableStream as WebReadableStream } from "node:stream/web"
 import { Agent, type Dispatcher } from "undici"
+import * as Bytes from "./internal/bytes.js"
 import * as ClientBounds from "./internal/clientBounds.js"
 import * as LeanClient from "./internal/leanClient.js"
 
@@ -254,7 +255,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd() {
-    this.settle({ _tag: "Read", bytes: LeanClient.concat(this.chunks, this.size) })
+    this.settle({ _tag: "Read", bytes: Bytes.concat(this.chunks, this.size) })
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, cause: Error) {
@@ -332,24 +333,20 @@ class UndiciResponse extends LeanClient.LeanResponse {
     }, () => body.destroy())
   }
 
-  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
-    return this.whole((bytes) => LeanClient.utf8.decode(bytes), () => this.read("text", (body) => body.text()))
+  protected readText() {
+    return this.read("text", (body) => body.text())
   }
 
-  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
-    return this.whole(LeanClient.arrayBufferOf, () => this.read("arrayBuffer", (body) => body.arrayBuffer()))
+  protected readArrayBuffer() {
+    return this.read("arrayBuffer", (body) => body.arrayBuffer())
   }
 
-  get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
-    const type = this.rawHeaders["content-type"]
-    return this.formDataOf(
-      typeof type === "string" ? type : undefined,
-      () => this.read("formData", (body) => body.formData() as Promise<FormData>)
-    )
+  protected readFormData() {
+    return this.read("formData", (body) => body.formData() as Promise<FormData>)
   }
 
-  get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
-    return this.prefetchedStream() ?? Stream.suspend(() => {
+  protected readStream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
+    return Stream.suspend(() => {
       unread.unregister(this)
       // Ending the stream early (a size limit, an interruption) returns the iterator, which destroys the body.
       return Stream.fromAsyncIterable(this.body as AsyncIterable<Uint8Array>, (cause) => this.decodeError(cause))

@@ -198,24 +198,19 @@ class WebResponse extends LeanClient.LeanResponse {
     )
   }
 
-  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
-    return this.whole((bytes) => LeanClient.utf8.decode(bytes), () => this.read("text", () => this.source.text()))
+  protected readText() {
+    return this.read("text", () => this.source.text())
   }
 
-  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
-    return this.whole(LeanClient.arrayBufferOf, () => this.read("arrayBuffer", () => this.source.arrayBuffer()))
+  protected readArrayBuffer() {
+    return this.read("arrayBuffer", () => this.source.arrayBuffer())
   }
 
-  get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
-    return this.formDataOf(
-      this.source.headers.get("content-type") ?? undefined,
-      () => this.read("formData", () => this.source.formData())
-    )
+  protected readFormData() {
+    return this.read("formData", () => this.source.formData())
   }
 
-  get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
-    const prefetched = this.prefetchedStream()
-    if (prefetched !== undefined) return prefetched
+  protected readStream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
     const body = this.source.body
     if (body === null) {
       return Stream.fail(this.decodeError(new Error("the response has no body")))

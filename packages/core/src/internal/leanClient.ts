@@ -18,6 +18,7 @@ import * as Effect from "effect/Effect"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import * as Bytes from "./bytes.js"
 import * as ClientBounds from "./clientBounds.js"
 import * as TracePropagation from "./tracePropagation.js"
 
@@ -65,20 +66,21 @@ export type BodyKind = "text" | "arrayBuffer" | "formData"
  * the transport handed it bounds, because the transport then reads every body whole at once: the call's fiber
  * suspends once instead of twice (headers, then body), and no body is held by a suspended fiber. The second
  * matters more than it seems: whatever a suspended Effect fiber holds survives young-generation GCs until
- * the next full one (measured: ~60 KB a Plex answer promoted to the old generation, ~90 µs of scavenging a
- * call; `bench/src/pipeline.ts` shows the step).
+ * the next full one (measured with heap deltas after minor GCs: ~60 KB of a Plex answer promoted to the old
+ * generation a call, ~90 µs of scavenging).
  */
 export type Prefetched =
   | { readonly _tag: "Read"; readonly bytes: Uint8Array }
   | { readonly _tag: "Failed"; readonly cause: unknown }
 
-export { concat, utf8 } from "./bytes.js"
-
 /** An `ArrayBuffer` holding exactly the bytes of a view. */
-export const arrayBufferOf = (bytes: Uint8Array): ArrayBuffer =>
+const arrayBufferOf = (bytes: Uint8Array): ArrayBuffer =>
   bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
 
-/** A response of one of core's clients; the engine supplies status, headers, cookies and the body readers. */
+/**
+ * A response of one of core's clients; the engine supplies status, headers, cookies and how it reads a body
+ * that was not read ahead.
+ */
 export abstract class LeanResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
   readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
   readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
@@ -94,10 +96,11 @@ export abstract class LeanResponse extends Inspectable.Class implements HttpClie
   abstract readonly status: number
   abstract readonly headers: Headers.Headers
   abstract readonly cookies: Cookies.Cookies
-  abstract readonly text: Effect.Effect<string, HttpClientError.ResponseError>
-  abstract readonly arrayBuffer: Effect.Effect<ArrayBuffer, HttpClientError.ResponseError>
-  abstract readonly formData: Effect.Effect<FormData, HttpClientError.ResponseError>
-  abstract readonly stream: Stream.Stream<Uint8Array, HttpClientError.ResponseError>
+  // How the engine reads a body that was not read ahead.
+  protected abstract readText(): Effect.Effect<string, HttpClientError.ResponseError>
+  protected abstract readArrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError>
+  protected abstract readFormData(): Effect.Effect<FormData, HttpClientError.ResponseError>
+  protected abstract readStream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError>
 
   get remoteAddress(): Option.Option<string> {
     return Option.none()
@@ -131,8 +134,39 @@ export abstract class LeanResponse extends Inspectable.Class implements HttpClie
     })
   }
 
-  /** A body read ahead is served at once, without suspending the reader; any other is read by `read`. */
-  protected whole<A>(
+  // A body read ahead is served from its bytes, at once; any other is read by the engine.
+
+  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
+    return this.whole((bytes) => Bytes.utf8.decode(bytes), () => this.readText())
+  }
+
+  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
+    return this.whole(arrayBufferOf, () => this.readArrayBuffer())
+  }
+
+  get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
+    const prefetched = this.prefetched
+    if (prefetched === undefined) return this.readFormData()
+    if (prefetched._tag === "Failed") return Effect.fail(this.decodeError(prefetched.cause))
+    const type = this.headers["content-type"]
+    const init = type === undefined ? {} : { headers: { "content-type": type } }
+    // Nothing to cancel: the bytes are in memory.
+    return this.readOnce(
+      "formData",
+      () => new Response(prefetched.bytes as Uint8Array<ArrayBuffer>, init).formData(),
+      () => {}
+    )
+  }
+
+  get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
+    const prefetched = this.prefetched
+    if (prefetched === undefined) return this.readStream()
+    return prefetched._tag === "Read"
+      ? Stream.succeed(prefetched.bytes)
+      : Stream.fail(this.decodeError(prefetched.cause))
+  }
+
+  private whole<A>(
     decode: (bytes: Uint8Array) => A,
     read: () => Effect.Effect<A, HttpClientError.ResponseError>
   ): Effect.Effect<A, HttpClientError.ResponseError> {
@@ -141,32 +175,6 @@ export abstract class LeanResponse extends Inspectable.Class implements HttpClie
     return prefetched._tag === "Read"
       ? Effect.sync(() => decode(prefetched.bytes))
       : Effect.fail(this.decodeError(prefetched.cause))
-  }
-
-  /** The body as a one-chunk stream when it was read ahead. */
-  protected prefetchedStream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> | undefined {
-    const prefetched = this.prefetched
-    if (prefetched === undefined) return undefined
-    return prefetched._tag === "Read"
-      ? Stream.succeed(prefetched.bytes)
-      : Stream.fail(this.decodeError(prefetched.cause))
-  }
-
-  /** The body as form data: parsed from the bytes read ahead, or read by `read`. */
-  protected formDataOf(
-    contentType: string | undefined,
-    read: () => Effect.Effect<FormData, HttpClientError.ResponseError>
-  ): Effect.Effect<FormData, HttpClientError.ResponseError> {
-    const prefetched = this.prefetched
-    if (prefetched === undefined) return read()
-    if (prefetched._tag === "Failed") return Effect.fail(this.decodeError(prefetched.cause))
-    const init = contentType === undefined ? {} : { headers: { "content-type": contentType } }
-    // Nothing to cancel: the bytes are in memory.
-    return this.readOnce(
-      "formData",
-      () => new Response(prefetched.bytes as Uint8Array<ArrayBuffer>, init).formData(),
-      () => {}
-    )
   }
 
   get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
