@@ -108,7 +108,7 @@ const runChild = async (
   extraNodeArgs: ReadonlyArray<string> = []
 ): Promise<ChildResult> => {
   const run = await Proc.runNode(
-    [...extraNodeArgs, "--expose-gc", Proc.entryFile("child"), JSON.stringify(spec)],
+    [...extraNodeArgs, Proc.entryFile("child"), JSON.stringify(spec)],
     { timeoutMs: 120_000 }
   )
   const result = Proc.parseResult<ChildResult>(run)
@@ -285,7 +285,7 @@ const profile = async (spec: string, options: Options) => {
         maxPhaseMs: 10_000,
         profileOut: target
       }
-      const run = await Proc.runNode(["--expose-gc", bundle, JSON.stringify(childSpec)], { timeoutMs: 120_000 })
+      const run = await Proc.runNode([bundle, JSON.stringify(childSpec)], { timeoutMs: 120_000 })
       const result = Proc.parseResult<ChildResult>(run)
       const p = result?.payloads[0]
       if (p?.status !== "ok") throw new Error(`${who}: ${p?.status ?? Proc.failureOf(run)} ${p?.reason ?? ""}`)
