@@ -176,7 +176,7 @@ const runPipeline = async (
     callsPerRound: options.quick ? 25 : 100
   }
   const started = performance.now()
-  const run = await Proc.runNode(["--expose-gc", Proc.entryFile("pipeline"), JSON.stringify(spec)], {
+  const run = await Proc.runNode([Proc.entryFile("pipeline"), JSON.stringify(spec)], {
     timeoutMs: 240_000
   })
   const result = Proc.parseResult<ReadonlyArray<PipelineResult>>(run)

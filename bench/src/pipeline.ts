@@ -16,7 +16,7 @@
  *  8. the provider's client (`PlexClient.getSessions`, `JellyfinClient.getSessions`, `KalturaClient.get`)
  *  plus, without HTTP: JSON.parse alone, and JSON.parse + the compiled decoder.
  *
- * Run as `node --expose-gc results/.build/pipeline.mjs '<spec json>'`; prints one `@@RESULT <json>` line.
+ * Run as `node results/.build/pipeline.mjs '<spec json>'`; prints one `@@RESULT <json>` line.
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -191,7 +191,6 @@ const steps = async (
 
 const main = async () => {
   const spec = JSON.parse(process.argv[2]!) as PipelineSpec
-  const gc = (globalThis as { gc?: () => void }).gc ?? (() => {})
   const results: Array<PipelineResult> = []
   for (const payload of spec.payloads) {
     const list = await steps(spec, payload)
@@ -209,7 +208,8 @@ const main = async () => {
     for (let r = 0; r < spec.rounds; r++) {
       for (const s of list) {
         if (typeof s.call === "string" || failed.has(s.name)) continue
-        gc()
+        // No forced GC before a step (see `child.ts`): it would run every step in the mark-compact-heavy state
+        // a full GC leaves. Steps are interleaved over rounds, so each inherits the others' garbage alike.
         const c0 = process.cpuUsage()
         const t0 = performance.now()
         for (let i = 0; i < spec.callsPerRound; i++) await s.call()
