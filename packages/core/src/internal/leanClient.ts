@@ -134,8 +134,6 @@ export abstract class LeanResponse extends Inspectable.Class implements HttpClie
     })
   }
 
-  // A body read ahead is served from its bytes, at once; any other is read by the engine.
-
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
     return this.whole((bytes) => Bytes.utf8.decode(bytes), () => this.readText())
   }
@@ -166,6 +164,7 @@ export abstract class LeanResponse extends Inspectable.Class implements HttpClie
       : Stream.fail(this.decodeError(prefetched.cause))
   }
 
+  // A body read ahead is served from its bytes, at once; any other is read by the engine.
   private whole<A>(
     decode: (bytes: Uint8Array) => A,
     read: () => Effect.Effect<A, HttpClientError.ResponseError>
