@@ -187,9 +187,9 @@ const digits = (text: string, from: number, count: number): number => {
   return n
 }
 
-// The form servers actually send, `yyyy-MM-ddTHH:mm:ss[.f{1,7}][Z]` (years 1000 on), read by position: a
-// session carries several dates and the general parser allocates a match, its groups and two Dates for
-// each. Anything else (offsets, years before 1000, odd spacing) returns undefined for the general parser.
+// The form servers actually send, `yyyy-MM-ddTHH:mm:ss[.f{1,7}][Z]`, read by position: a session carries
+// several dates and the general parser allocates a match, its groups and two Dates for each. Anything else
+// (offsets, odd spacing) returns undefined for the general parser.
 const fastIsoDate = (text: string): Date | undefined => {
   const length = text.length
   if (length < 19 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84) {
@@ -198,7 +198,7 @@ const fastIsoDate = (text: string): Date | undefined => {
   if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined
   const y = digits(text, 0, 4), mo = digits(text, 5, 2), d = digits(text, 8, 2)
   const h = digits(text, 11, 2), mi = digits(text, 14, 2), s = digits(text, 17, 2)
-  if (y < 1000 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) {
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) {
     return undefined
   }
   let i = 19
@@ -213,8 +213,11 @@ const fastIsoDate = (text: string): Date | undefined => {
   }
   if (i < length && (text.charCodeAt(i) === 90 || text.charCodeAt(i) === 122)) i++
   if (i !== length) return undefined
-  const time = Date.UTC(y, mo - 1, d, h, mi, s, millis)
-  const date = new Date(time)
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s, millis))
+  // Date.UTC reads years 0–99 as 1900–1999, and .NET's "never" is year 1, which Jellyfin sends in every idle
+  // session (research/jellyfin.md §1). 1900–1999 have the leap days of 0–99 but for year 0, whose Feb 29
+  // then fails the check below and goes to the general parser.
+  if (y < 100) date.setUTCFullYear(y)
   // Date.UTC rolls over (Feb 30 → Mar 2): reject what the calendar does not have.
   return date.getUTCDate() === d ? date : undefined
 }

@@ -177,7 +177,7 @@ describe("Lenient through the compiled decoder", () => {
 
 describe("Lenient.IsoDate's positional fast path", () => {
   it.prop("agrees with the general parser on every form servers send", [
-    fc.date({ min: new Date(Date.UTC(1000, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true }),
+    fc.date({ min: new Date("0000-01-01T00:00:00Z"), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true }),
     fc.integer({ min: 0, max: 7 }),
     fc.boolean()
   ], ([date, fractionDigits, zulu]) => {
@@ -201,5 +201,15 @@ describe("Lenient.IsoDate's positional fast path", () => {
     )
     expect(Either.isLeft(compiled("2024-02-30T10:11:12Z"))).toBe(true)
     expect(Either.isLeft(compiled("2024-01-22T10:11:60Z"))).toBe(true)
+  })
+
+  it("reads years before 100 as themselves, with their own leap days", () => {
+    const compiled = CompiledDecoder.compile(Lenient.IsoDate)
+    const iso = (text: string) => Either.map(compiled(text), (d) => d.toISOString())
+    expect(iso("0001-01-01T00:00:00.0000000Z")).toStrictEqual(Either.right("0001-01-01T00:00:00.000Z"))
+    expect(iso("0000-02-29T00:00:00Z")).toStrictEqual(Either.right("0000-02-29T00:00:00.000Z"))
+    expect(iso("0004-02-29T12:00:00Z")).toStrictEqual(Either.right("0004-02-29T12:00:00.000Z"))
+    expect(Either.isLeft(compiled("0100-02-29T00:00:00Z"))).toBe(true)
+    expect(Either.isLeft(compiled("0003-02-29T00:00:00Z"))).toBe(true)
   })
 })
