@@ -268,9 +268,9 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.done = true
     clearTimeout(this.timer)
     // The handler outlives the exchange: effect 3.22's `Effect.async` keeps the canceler above, which holds
-    // it, after the fiber has resumed, until the next full GC. Holding the body's chunks that long filled
-    // external memory and forced full GCs: on Jellyfin n = 10, 23-32 mark-compacts in 5.5 s against 1-2 once
-    // the chunks are let go (`node --trace-gc-nvp`, bench child process).
+    // it, reachable for young-generation GCs after the fiber has resumed, until the next full GC. Holding the
+    // body's chunks that long filled external memory and forced full GCs: on Jellyfin n = 10, 23-32
+    // mark-compacts in 5.5 s against 1-2 once the chunks are let go (bench/README.md, "A cost in Effect").
     this.chunks = []
     const { headers, request } = this
     if (headers !== undefined) {
