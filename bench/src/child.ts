@@ -7,6 +7,7 @@
  */
 import * as Fs from "node:fs"
 import * as Inspector from "node:inspector"
+import { constants as PerfConstants, PerformanceObserver } from "node:perf_hooks"
 import type { ClientModule, Outcome, Prepared } from "./clients/types.js"
 import type { ClientId, Endpoint } from "./workloads.js"
 import * as Workloads from "./workloads.js"
@@ -34,6 +35,10 @@ export interface PhaseResult {
   readonly p50Ms: number
   readonly p99Ms: number
   readonly cpuUsPerReq: number
+  /** Main-thread GC pause per request (scavenges and full GCs). */
+  readonly gcUsPerReq: number
+  /** Full (mark-compact) GCs per 1,000 requests: what a client that holds on to its garbage pays. */
+  readonly fullGcsPerKReq: number
 }
 
 export interface PayloadResult {
@@ -76,6 +81,19 @@ const describe = (outcome: Outcome, want: ReturnType<typeof Workloads.expected>)
   return typeof outcome === "string" ? outcome : `expected ${want.items} items, got ${outcome}`
 }
 
+// GCs as V8 reports them, counted over the process's life; a phase reads the difference.
+const gcs = { full: 0, pauseMs: 0 }
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gcs.pauseMs += entry.duration
+    const kind = (entry as { readonly detail?: { readonly kind?: number } }).detail?.kind
+    if (kind === PerfConstants.NODE_PERFORMANCE_GC_MAJOR) gcs.full++
+  }
+}).observe({ entryTypes: ["gc"] })
+
+// GC entries reach the observer a turn after the GC: let those of the phase arrive.
+const settleGcEntries = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)))
+
 const phase = async (
   call: () => Promise<Outcome>,
   check: (o: Outcome) => void,
@@ -91,6 +109,8 @@ const phase = async (
   // `gc()` before every phase keeps that limit low and each phase runs with far more mark-compacts than a
   // running program sees (the fetch floor, traced with `--trace-gc` over three n = 10 payloads: 37 against 3).
   // Each client has its own process, so what a phase inherits is only its own warm-up's garbage.
+  await settleGcEntries()
+  const gc0 = { ...gcs }
   const cpu0 = process.cpuUsage()
   const t0 = performance.now()
   const deadline = t0 + durationMs
@@ -113,6 +133,7 @@ const phase = async (
   const wallMs = performance.now() - t0
   const cpu = process.cpuUsage(cpu0)
   if (!measure) return undefined
+  await settleGcEntries()
   const sorted = latencies.slice(0, done).sort()
   return {
     requests: done,
@@ -121,7 +142,9 @@ const phase = async (
     msPerReq: wallMs / done,
     p50Ms: percentile(sorted, 0.5),
     p99Ms: percentile(sorted, 0.99),
-    cpuUsPerReq: (cpu.user + cpu.system) / done
+    cpuUsPerReq: (cpu.user + cpu.system) / done,
+    gcUsPerReq: (gcs.pauseMs - gc0.pauseMs) * 1000 / done,
+    fullGcsPerKReq: (gcs.full - gc0.full) * 1000 / done
   }
 }
 

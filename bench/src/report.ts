@@ -33,6 +33,8 @@ export interface PhaseSummary {
   readonly p50Ms: number
   readonly p99Ms: number
   readonly cpuUsPerReq: number
+  readonly gcUsPerReq: number
+  readonly fullGcsPerKReq: number
   readonly requests: number
 }
 
@@ -109,6 +111,8 @@ const summarizePhase = (phases: ReadonlyArray<PhaseResult>): PhaseSummary => ({
   p50Ms: median(phases.map((p) => p.p50Ms)),
   p99Ms: median(phases.map((p) => p.p99Ms)),
   cpuUsPerReq: median(phases.map((p) => p.cpuUsPerReq)),
+  gcUsPerReq: median(phases.map((p) => p.gcUsPerReq)),
+  fullGcsPerKReq: median(phases.map((p) => p.fullGcsPerKReq)),
   requests: phases.reduce((a, p) => a + p.requests, 0)
 })
 
@@ -424,6 +428,9 @@ const mark = (met: boolean | null) => met === true ? "**met**" : met === false ?
 const withRatio = (value: number | undefined, r: number | undefined, digits = 2) =>
   `${fmt(value, digits)} (${fmtRatio(r)})`
 
+// A phase's GC pause per request, with its full GCs per 1,000 requests.
+const gcText = (phase: PhaseSummary) => `${fmt(phase.gcUsPerReq, 0)} (${fmt(phase.fullGcsPerKReq, 1)})`
+
 const variantText = (endpoint: Endpoint, variant: string) =>
   endpoint === "plex-sessions"
     ? variant === "mixed" ? " — PMS 2022 JSON (numbers as strings)" : " — typed JSON (numbers as numbers)"
@@ -457,7 +464,8 @@ export const markdown = (report: Report): string => {
     lines.push("### Requests (loopback, payload server in its own process, each client in its own process)", "")
     lines.push(
       "ms/req is wall time per request (1 / throughput); p50/p99 are per-request latencies; CPU is the client " +
-        "process's user+system time per request; RSS is the client process's peak resident set.",
+        "process's user+system time per request; GC is the main thread's GC pause per request, with the full " +
+        "(mark-compact) GCs per 1,000 requests; RSS is the client process's peak resident set.",
       ""
     )
     let group = ""
@@ -472,12 +480,12 @@ export const markdown = (report: Report): string => {
           "",
           `#### ${g}`,
           "",
-          "| payload | client | seq req/s | seq ms/req | seq p50 / p99 ms | c16 req/s | c16 ms/req | c16 p50 / p99 ms | CPU µs/req (seq) | peak RSS MB |",
-          "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+          "| payload | client | seq req/s | seq ms/req | seq p50 / p99 ms | c16 req/s | c16 ms/req | c16 p50 / p99 ms | CPU µs/req (seq) | GC µs/req (full /1k), seq | peak RSS MB |",
+          "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
         )
       }
       if (row.status !== "ok") {
-        lines.push(`| ${sub} | ${row.label} | ${row.status}: ${row.reason ?? ""} | | | | | | | |`)
+        lines.push(`| ${sub} | ${row.label} | ${row.status}: ${row.reason ?? ""} | | | | | | | | |`)
         continue
       }
       const r = row.ratios!
@@ -489,7 +497,7 @@ export const markdown = (report: Report): string => {
           withRatio(row.conc!.msPerReq, r.concMsPerReq, 3)
         } | ${fmt(row.conc!.p50Ms, 2)} / ${fmt(row.conc!.p99Ms, 2)} | ${
           withRatio(row.seq!.cpuUsPerReq, r.seqCpu, 0)
-        } | ${withRatio(row.peakRssMb, r.peakRss, 0)} |`
+        } | ${gcText(row.seq!)} | ${withRatio(row.peakRssMb, r.peakRss, 0)} |`
       )
     }
     const notes = [...new Set(report.http.filter((r) => r.note !== undefined).map((r) => `${r.label}: ${r.note}`))]
@@ -642,23 +650,24 @@ export const readmeSection = (report: Report): string => {
   const at10 = report.http.filter((r) => r.n === 10 || r.endpoint === "kaltura-get")
   if (at10.length > 0) {
     lines.push(
-      "Time per request at n = 10 (ms, median over rounds; × the fetch floor of the same round), CPU per request and peak RSS:",
+      "Time per request at n = 10 (ms, median over rounds; × the fetch floor of the same round), CPU and GC pause " +
+        "per request (with full GCs per 1,000 requests) and peak RSS:",
       "",
-      "| operation | client | seq ms/req | c16 ms/req | p50 / p99 ms (seq) | CPU µs/req | RSS MB |",
-      "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
+      "| operation | client | seq ms/req | c16 ms/req | p50 / p99 ms (seq) | CPU µs/req | GC µs/req (full /1k) | RSS MB |",
+      "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
     )
     for (const r of at10) {
       const op = `${Workloads.operationName[r.endpoint]}${
         r.endpoint === "plex-sessions" ? ` (${r.variant === "mixed" ? "PMS 2022 JSON" : "typed JSON"})` : ""
       }${r.endpoint === "kaltura-get" ? ` (${r.variant === "error" ? "API error in a 200" : "success"})` : ""}`
       if (r.status !== "ok") {
-        lines.push(`| ${op} | ${r.label} | ${r.status}: ${r.reason ?? ""} | | | | |`)
+        lines.push(`| ${op} | ${r.label} | ${r.status}: ${r.reason ?? ""} | | | | | |`)
         continue
       }
       lines.push(
         `| ${op} | ${r.label} | ${withRatio(r.seq!.msPerReq, r.ratios!.seqMsPerReq, 3)} | ${
           withRatio(r.conc!.msPerReq, r.ratios!.concMsPerReq, 3)
-        } | ${fmt(r.seq!.p50Ms, 3)} / ${fmt(r.seq!.p99Ms, 2)} | ${fmt(r.seq!.cpuUsPerReq, 0)} | ${
+        } | ${fmt(r.seq!.p50Ms, 3)} / ${fmt(r.seq!.p99Ms, 2)} | ${fmt(r.seq!.cpuUsPerReq, 0)} | ${gcText(r.seq!)} | ${
           fmt(r.peakRssMb, 0)
         } |`
       )
